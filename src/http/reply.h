@@ -1,0 +1,32 @@
+/*
+ * reply.h - the one way to answer a request.
+ *
+ * reply_json for data, reply_error for every error (status, code, Chinese
+ * message, field), reply_bytes for downloads (xlsx, docx). A handler calls
+ * exactly one of them. Error bodies have the shape
+ *   {"error":{"code":"...","message":"<中文>","field":"<name>"|null}}
+ */
+#ifndef EDU_REPLY_H
+#define EDU_REPLY_H
+
+#include <jansson.h>
+#include "http/req.h"
+
+/* Steals the reference to body. */
+void reply_json(req *r, int status, json_t *body);
+void reply_error(req *r, int status, const char *code, const char *message, const char *field);
+/* Copies data. download_name may be NULL (inline). */
+void reply_bytes(req *r, int status, const char *content_type, const char *download_name,
+                 const void *data, size_t len);
+/* Add a header to the reply (e.g. Set-Cookie). Strings must live in the arena. */
+void reply_header(req *r, const char *name, const char *value);
+
+/* Common errors, so the same situation always reads the same. */
+void reply_bad_request(req *r, const char *field, const char *message);   /* 400 invalid */
+void reply_unauthorized(req *r);                                          /* 401 未登录 */
+void reply_forbidden(req *r);                                             /* 403 无权限 */
+void reply_not_found(req *r);                                             /* 404 */
+void reply_conflict(req *r, const char *field, const char *message);      /* 409 */
+void reply_store_error(req *r, int store_rc);  /* 409 for STORE_CONSTRAINT, 503 busy, else 500 */
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * clock.h - the one source of "now" and of date formatting.
+ *
+ * Times are stored as Unix seconds (INTEGER) in every table so that SQL stays
+ * portable between SQLite and PostgreSQL. Dates shown to users are in China
+ * Standard Time (UTC+8, no daylight saving), formatted here.
+ */
+#ifndef EDU_CLOCK_H
+#define EDU_CLOCK_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+int64_t clock_now(void);
+/* "2021-09-01 08:30:00" in UTC+8; out must hold 20 bytes. */
+void clock_format(int64_t unix_seconds, char *out, size_t outsz);
+/* Parse "YYYY-MM-DD" (start of that day, UTC+8) or "YYYY-MM-DD HH:MM[:SS]".
+ * Returns 0 and sets *out, or -1 on a malformed or impossible date. */
+int clock_parse(const char *text, int64_t *out);
+
+#endif
