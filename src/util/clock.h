@@ -4,6 +4,10 @@
  * Times are stored as Unix seconds (INTEGER) in every table so that SQL stays
  * portable between SQLite and PostgreSQL. Dates shown to users are in China
  * Standard Time (UTC+8, no daylight saving), formatted here.
+ *
+ * Tests may fix "now": when the environment variable EDUBUREAU_NOW holds a
+ * Unix time in seconds (e.g. EDUBUREAU_NOW=1630456200), clock_now returns
+ * it instead of the system clock (to test session expiry and lockout).
  */
 #ifndef EDU_CLOCK_H
 #define EDU_CLOCK_H
