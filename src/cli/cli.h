@@ -18,6 +18,5 @@ int cmd_org(int argc, char **argv);       /* edubureau org ... (org tree and dep
  * the default. Returns the process exit code. */
 struct store;
 int cli_serve_store(struct store *s, const char *bind, int port, int threads, int quiet);
-int cmd_org(int argc, char **argv);       /* edubureau org list|add|dept-add ... */
 
 #endif
