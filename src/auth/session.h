@@ -25,5 +25,7 @@ int session_load(store_db *db, arena *a, const char *token, int64_t now, int64_t
 int session_delete(store_db *db, const char *token);
 /* Delete every session of a user (password change, disable). */
 int session_delete_user(store_db *db, int64_t user_id);
+/* Delete every session of a user except the one of keep_token (own password change). */
+int session_delete_others(store_db *db, int64_t user_id, const char *keep_token);
 
 #endif
