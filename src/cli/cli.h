@@ -17,6 +17,11 @@ int cmd_org(int argc, char **argv);       /* edubureau org ... (org tree and dep
  * "edubureau 正在监听 http://ADDR:PORT" once listening. threads <= 0 takes
  * the default. Returns the process exit code. */
 struct store;
+/* The database file: --db, else $EDUBUREAU_DB, else fallback (db.c). */
+const char *cli_db_path(int argc, char **argv, const char *fallback);
+/* Open it with a pool of `pool` connections and apply the migrations;
+ * NULL with the reason printed. */
+struct store *cli_open_store(const char *path, int pool);
 int cli_serve_store(struct store *s, const char *bind, int port, int threads, int quiet);
 
 #endif

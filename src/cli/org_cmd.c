@@ -43,25 +43,7 @@ static int org_cmd_usage(const char *problem)
 /* Open and migrate the database named by --db / $EDUBUREAU_DB. */
 static store *org_cmd_open(int argc, char **argv)
 {
-    const char *url = opt_value(argc, argv, "--db");
-    if (!url)
-        url = getenv("EDUBUREAU_DB");
-    if (!url || !*url)
-        url = "edubureau.db";
-    char *err = NULL;
-    store *s = store_open(url, 1, &err);
-    if (!s) {
-        fprintf(stderr, "无法打开数据库: %s\n", err ? err : url);
-        free(err);
-        return NULL;
-    }
-    if (store_migrate(s, &err) != STORE_OK) {
-        fprintf(stderr, "数据库迁移失败: %s\n", err ? err : "");
-        free(err);
-        store_close(s);
-        return NULL;
-    }
-    return s;
+    return cli_open_store(cli_db_path(argc, argv, "edubureau.db"), 1);
 }
 
 /* A positive id from option text, or 0. */

@@ -48,33 +48,6 @@ int cli_serve_store(store *s, const char *bind, int port, int threads, int quiet
     return 0;
 }
 
-static const char *serve_db_path(int argc, char **argv)
-{
-    const char *db = opt_value(argc, argv, "db");
-    if (!db)
-        db = getenv("EDUBUREAU_DB");
-    return db && *db ? db : SERVE_DEFAULT_DB;
-}
-
-/* Open the database and apply the migrations; NULL with the reason printed. */
-static store *serve_open(const char *db, int pool)
-{
-    char *err = NULL;
-    store *s = store_open(db, pool, &err);
-    if (!s) {
-        fprintf(stderr, "无法打开数据库 %s: %s\n", db, err ? err : "未知错误");
-        free(err);
-        return NULL;
-    }
-    if (store_migrate(s, &err) != STORE_OK) {
-        fprintf(stderr, "数据库迁移失败 (%s): %s\n", db, err ? err : "未知错误");
-        free(err);
-        store_close(s);
-        return NULL;
-    }
-    return s;
-}
-
 int cmd_serve(int argc, char **argv)
 {
     static const char *const known[] = {"db=", "port=", "bind=", "threads=", "quiet", NULL};
@@ -109,8 +82,8 @@ int cmd_serve(int argc, char **argv)
         server_config_defaults(&defaults);
         threads = defaults.threads;
     }
-    const char *db = serve_db_path(argc, argv);
-    store *s = serve_open(db, (int)threads + 2);
+    const char *db = cli_db_path(argc, argv, SERVE_DEFAULT_DB);
+    store *s = cli_open_store(db, (int)threads + 2);
     if (!s)
         return 1;
     const char *bind = opt_value(argc, argv, "bind");
@@ -124,8 +97,8 @@ int cmd_migrate(int argc, char **argv)
     static const char *const known[] = {"db=", NULL};
     if (opt_check(argc, argv, known) != 0)
         return 2;
-    const char *db = serve_db_path(argc, argv);
-    store *s = serve_open(db, 1);
+    const char *db = cli_db_path(argc, argv, SERVE_DEFAULT_DB);
+    store *s = cli_open_store(db, 1);
     if (!s)
         return 1;
     store_close(s);

@@ -81,27 +81,13 @@ typedef struct user_cmd {
 
 static int user_cmd_open(user_cmd *c, int argc, char **argv)
 {
-    const char *url = opt_value(argc, argv, "db");
-    char *err = NULL;
-
-    if (!url || !*url)
-        url = getenv("EDUBUREAU_DB");
-    if (!url || !*url)
-        url = "edubureau.db";
     if (password_init() != 0) {
         fputs("无法初始化密码库 libsodium\n", stderr);
         return -1;
     }
-    c->s = store_open(url, 1, &err);
-    if (c->s && store_migrate(c->s, &err) != STORE_OK) {
-        store_close(c->s);
-        c->s = NULL;
-    }
-    if (!c->s) {
-        fprintf(stderr, "无法打开数据库 %s: %s\n", url, err ? err : "未知错误");
-        free(err);
+    c->s = cli_open_store(cli_db_path(argc, argv, "edubureau.db"), 1);
+    if (!c->s)
         return -1;
-    }
     c->db = store_acquire(c->s);
     return 0;
 }
