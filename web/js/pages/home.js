@@ -1,0 +1,101 @@
+// home.js - 首页: headline figures and charts from GET /api/dashboard
+// (schools by 办学类型, by 城乡分类, by 街道/乡镇). Charts use the SVG renderer
+// so they print sharply, and follow the size of their box.
+
+import { get } from '../api.js';
+import { h, pageHead } from '../ui.js';
+
+const BLUE = ['#1d5fbf', '#3b82d6', '#5ea1e8', '#f0a02c', '#43a66a', '#8a6fd1', '#d9534f', '#2bb3b3', '#9aa5b1', '#c98a4b'];
+
+function stat(label, value, href, testid) {
+  const inner = [h('div.stat-value', null, String(value === undefined || value === null ? '—' : value)), h('div.stat-label', null, label)];
+  return href ? h('a.stat', { href, 'data-testid': testid }, inner) : h('div.stat', { 'data-testid': testid }, inner);
+}
+
+function chartCard(title, id, wide) {
+  const box = h('div.chart', { id, role: 'img', 'aria-label': title });
+  return { card: h('section', { class: 'card chart-card' + (wide ? ' chart-wide' : '') }, h('h2', null, title), box), box };
+}
+
+function barOption(items) {
+  // crowded or long category names are turned so that they do not overlap
+  const chars = items.reduce((n, d) => n + String(d.name).length, 0);
+  const rotate = items.length > 6 && chars > items.length * 3 ? 35 : 0;
+  return {
+    color: BLUE,
+    grid: { left: 48, right: 16, top: 24, bottom: rotate ? 90 : 40 },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: { type: 'category', data: items.map((d) => d.name), axisLabel: { interval: 0, rotate: rotate || 0 } },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [{ type: 'bar', data: items.map((d) => d.value), barMaxWidth: 36, label: { show: true, position: 'top' } }],
+    animation: false,
+  };
+}
+
+function pieOption(items) {
+  return {
+    color: BLUE,
+    tooltip: { trigger: 'item', formatter: '{b}：{c} 所（{d}%）' },
+    legend: { bottom: 0 },
+    series: [{ type: 'pie', radius: ['38%', '66%'], center: ['50%', '45%'], data: items,
+      label: { formatter: '{b}\n{c} 所' } }],
+    animation: false,
+  };
+}
+
+export async function render(ctx) {
+  const d = await get('/api/dashboard');
+  const towns = d.by_town || [];
+  const stats = h('div.stats', null,
+    stat('学校总数', d.schools, '#/schools', 'stat-schools'),
+    stat('在办', d.active, '#/schools?status=' + encodeURIComponent('在办'), 'stat-active'),
+    stat('撤并', d.merged, '#/schools?status=' + encodeURIComponent('撤并'), 'stat-merged'),
+    d.closed ? stat('停办', d.closed, '#/schools?status=' + encodeURIComponent('停办'), 'stat-closed') : null,
+    stat('街道/乡镇', d.towns, null, 'stat-towns'),
+    stat('教育集团', d.groups, null, 'stat-groups'));
+
+  const byType = chartCard('在办学校：按办学类型', 'chart-type');
+  const byArea = chartCard('在办学校：按城乡分类', 'chart-area');
+  const byTown = chartCard('在办学校：按街道/乡镇', 'chart-town', true);
+  const page = h('div', null,
+    pageHead('首页'),
+    stats,
+    h('div.charts', null, byType.card, byArea.card, byTown.card),
+    h('p.note', null, '统计范围：' + ((ctx.user && ctx.user.scope_name) || '本辖区') + '，不含撤并、停办学校。'));
+
+  const ec = window.echarts;
+  if (!ec) {
+    for (const c of [byType, byArea, byTown]) c.box.appendChild(h('p.empty', null, '图表组件未能加载'));
+    return page;
+  }
+  const charts = [];
+  const draw = () => {
+    if (!byType.box.isConnected) return;   // the user has left already
+    const specs = [[byType.box, barOption(d.by_type || [])], [byArea.box, pieOption(d.by_area || [])],
+      [byTown.box, barOption(towns)]];
+    for (const [box, opt] of specs) {
+      const c = ec.init(box, null, { renderer: 'svg' });
+      c.setOption(opt);
+      charts.push(c);
+    }
+  };
+  const resize = () => { for (const c of charts) if (!c.isDisposed()) c.resize(); };
+  // draw once the page is in the document (the boxes need a size)
+  requestAnimationFrame(draw);
+  const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(resize) : null;
+  if (ro) for (const c of [byType, byArea, byTown]) ro.observe(c.box);
+  window.addEventListener('resize', resize);
+  window.addEventListener('beforeprint', resize);
+  window.addEventListener('afterprint', resize);
+  const mq = window.matchMedia('print');
+  mq.addEventListener('change', resize);
+  ctx.onLeave(() => {
+    if (ro) ro.disconnect();
+    window.removeEventListener('resize', resize);
+    window.removeEventListener('beforeprint', resize);
+    window.removeEventListener('afterprint', resize);
+    mq.removeEventListener('change', resize);
+    for (const c of charts) c.dispose();
+  });
+  return page;
+}
