@@ -1,0 +1,1449 @@
+/*
+ * schools.c - the school registry (学校) and 教育集团: rules and HTTP handlers.
+ *
+ * A school has a 10-digit 学校标识码 (unique), a name, 办学类型, 办学性质 and
+ * 城乡分类 from fixed enumerations, a 街道/乡镇 (town_id), contact details,
+ * a founding year, an optional 教育集团 and a status: 在办, 撤并 (closed_on
+ * and merged_into) or 停办. Each school is also an org unit (level
+ * 'school' under its town) whose path the row carries for scope filters.
+ *
+ * Tables owned: schools, school_events (its history), school_groups.
+ * Who may do what (via access.h, module "schools"): every role reads in
+ * scope; 系统管理员 and 基础教育股 (module "schools") create, edit, merge and
+ * close; a 学校管理员 edits only short_name, address, head and phone of
+ * their own school. Another school is 404 to a 学校管理员, never its data.
+ * The phone is masked for 审计员.
+ *
+ * Every write runs in the caller's transaction with its event and audit
+ * row. The same internal functions serve the API, the demo generator and
+ * the unit tests (schools.h).
+ */
+#include "domain/schools.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/access.h"
+#include "domain/audit.h"
+#include "domain/org.h"
+#include "http/paging.h"
+#include "http/reply.h"
+#include "http/router.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+
+const char *const schools_types[] = {"幼儿园", "小学", "初中", "九年一贯制学校", "十二年一贯制学校",
+                                     "完全中学", "高级中学", "中等职业学校", "特殊教育学校", "教学点",
+                                     NULL};
+const char *const schools_natures[] = {"公办", "民办", "普惠性民办", NULL};
+const char *const schools_areas[] = {"城区", "镇区", "乡村", NULL};
+static const char *const schools_statuses[] = {"在办", "撤并", "停办", NULL};
+static const char *const group_kinds[] = {"紧密型", "联盟型", NULL};
+
+/* The fields an edit may change, and those a 学校管理员 may change. */
+static const char *const school_editable[] = {"code", "name", "short_name", "type", "nature",
+                                              "area", "town_id", "address", "head", "phone",
+                                              "founded_year", "group_id", NULL};
+static const char *const school_own_editable[] = {"short_name", "address", "head", "phone", NULL};
+
+/* Chinese labels of fields, for event notes. */
+static const struct {
+    const char *key;
+    const char *label;
+} school_labels[] = {
+    {"code", "学校标识码"}, {"name", "学校名称"},   {"short_name", "简称"},
+    {"type", "办学类型"},   {"nature", "办学性质"}, {"area", "城乡分类"},
+    {"town_id", "街道/乡镇"}, {"address", "地址"},  {"head", "负责人"},
+    {"phone", "联系电话"},  {"founded_year", "建校年份"}, {"group_id", "教育集团"},
+};
+
+/* The one SELECT a school object is built from. */
+#define SCHOOL_SELECT                                                                          \
+    "SELECT s.id, s.org_id, s.path, s.code, s.name, s.short_name, s.type, s.nature, s.area, "  \
+    "s.town_id, t.name AS town, s.address, s.head, s.phone, s.founded_year, s.status, "        \
+    "s.closed_on, s.merged_into, s.group_id, g.name AS group_name, g.kind AS group_kind, "     \
+    "s.updated_at FROM schools s LEFT JOIN org_units t ON t.id = s.town_id "                   \
+    "LEFT JOIN school_groups g ON g.id = s.group_id"
+
+static const xlsx_col school_xlsx_cols[] = {
+    {"code", "学校标识码", 14, XLSX_TEXT},  {"name", "学校名称", 30, XLSX_TEXT},
+    {"short_name", "简称", 14, XLSX_TEXT},  {"type", "办学类型", 14, XLSX_TEXT},
+    {"nature", "办学性质", 12, XLSX_TEXT},  {"area", "城乡分类", 10, XLSX_TEXT},
+    {"town", "街道/乡镇", 14, XLSX_TEXT},   {"address", "地址", 30, XLSX_TEXT},
+    {"head", "负责人", 10, XLSX_TEXT},      {"phone", "联系电话", 14, XLSX_TEXT},
+    {"founded_year", "建校年份", 10, XLSX_INT}, {"status", "状态", 8, XLSX_TEXT},
+    {"closed_on", "撤并日期", 12, XLSX_TEXT}, {"group_name", "教育集团", 24, XLSX_TEXT},
+    {NULL, NULL, 0, XLSX_TEXT},
+};
+
+/* ---------------------------------------------------------------- helpers */
+
+static int schools_refuse(school_error *e, int status, const char *code, const char *field,
+                          const char *message)
+{
+    e->status = status;
+    e->code = code;
+    e->field = field;
+    e->message = message;
+    return SCHOOLS_REFUSED;
+}
+
+static int schools_in_list(const char *const *list, const char *text)
+{
+    if (!text)
+        return 0;
+    for (int i = 0; list[i]; i++)
+        if (strcmp(list[i], text) == 0)
+            return 1;
+    return 0;
+}
+
+int schools_type_valid(const char *type) { return schools_in_list(schools_types, type); }
+int schools_nature_valid(const char *nature) { return schools_in_list(schools_natures, nature); }
+int schools_area_valid(const char *area) { return schools_in_list(schools_areas, area); }
+
+/* Number of UTF-8 characters (code points) in s. */
+static size_t schools_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static int schools_role_is(const user_ctx *u, const char *role)
+{
+    return u && u->role && strcmp(u->role, role) == 0;
+}
+
+/* Today's date "YYYY-MM-DD" in UTC+8. */
+static void schools_today(char out[11])
+{
+    char now[20];
+    clock_format(clock_now(), now, sizeof now);
+    memcpy(out, now, 10);
+    out[10] = '\0';
+}
+
+static int schools_current_year(void)
+{
+    char today[11];
+    schools_today(today);
+    return atoi(today);
+}
+
+/* 1 for a well-formed, possible date "YYYY-MM-DD". */
+static int schools_date_valid(const char *text)
+{
+    int64_t t;
+    if (!text || strlen(text) != 10 || text[4] != '-' || text[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9'))
+            return 0;
+    return clock_parse(text, &t) == 0;
+}
+
+/* A positive decimal id, or 0. */
+static int64_t schools_parse_id(const char *text)
+{
+    char *end;
+    long long v;
+    if (!text || *text < '0' || *text > '9')
+        return 0;
+    errno = 0;
+    v = strtoll(text, &end, 10);
+    if (errno || *end || v <= 0)
+        return 0;
+    return (int64_t)v;
+}
+
+/* A text field of obj: NULL when absent, null or "" (optional fields). */
+static const char *schools_text(json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    return s && *s ? s : NULL;
+}
+
+/* Normalise one incoming field value: "" becomes null, digits of an id or
+ * year field ("5" from a form) become a number. New reference. */
+static json_t *schools_norm(const char *key, json_t *v)
+{
+    if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0))
+        return json_null();
+    if (json_is_string(v) && (strcmp(key, "town_id") == 0 || strcmp(key, "group_id") == 0 ||
+                              strcmp(key, "founded_year") == 0)) {
+        const char *text = json_string_value(v);
+        size_t n = strlen(text);
+        if (n >= 1 && n <= 9 && strspn(text, "0123456789") == n)
+            return json_integer(atoll(text));
+    }
+    return json_incref(v);
+}
+
+static int schools_event(store_db *db, int64_t school_id, const char *event, const char *on_date,
+                         int64_t related_id, const char *note, const user_ctx *u, int64_t now)
+{
+    sval p[] = {SV_I(school_id), SV_T(event), SV_T(on_date),
+                related_id ? SV_I(related_id) : SV_NUL, SV_T(note),
+                u ? SV_I(u->id) : SV_NUL, SV_I(now)};
+    return db_exec(db,
+                   "INSERT INTO school_events (school_id, event, on_date, related_school_id, note, "
+                   "user_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   p, 7);
+}
+
+/* The raw row of school id (SCHOOL_SELECT columns, path included). */
+static int schools_row(store_db *db, int64_t id, json_t **row)
+{
+    sval p[] = {SV_I(id)};
+    return db_query_one(db, SCHOOL_SELECT " WHERE s.id = ?", p, 1, row);
+}
+
+/* 1 when u sees the phone of the school in row unmasked. */
+static int schools_phone_visible(const user_ctx *u, int64_t school_id)
+{
+    if (!u)
+        return 1;
+    if (schools_role_is(u, ROLE_ADMIN) || schools_role_is(u, ROLE_LEADER) ||
+        schools_role_is(u, ROLE_DEPT))
+        return 1;
+    return schools_role_is(u, ROLE_SCHOOL) && u->school_id == school_id;
+}
+
+/* "13812345678" -> "138****5678"; short numbers are masked whole. */
+static json_t *schools_mask_phone(const char *phone)
+{
+    size_t n = strlen(phone);
+    char out[64];
+    if (n < 8 || n >= 40)
+        return json_string("****");
+    memcpy(out, phone, 3);
+    memcpy(out + 3, "****", 4);
+    memcpy(out + 7, phone + n - 4, 5);
+    return json_string(out);
+}
+
+/* The one builder of the school object from a SCHOOL_SELECT row. */
+static json_t *schools_object(const user_ctx *u, json_t *row)
+{
+    static const char *const copied[] = {
+        "id", "org_id", "code", "name", "short_name", "type", "nature", "area", "town_id",
+        "town", "address", "head", "founded_year", "status", "closed_on", "merged_into",
+        "group_id", "group_name", "group_kind", NULL};
+    json_t *o = json_object();
+    char at[20];
+    int64_t id = json_integer_value(json_object_get(row, "id"));
+    const char *phone = json_string_value(json_object_get(row, "phone"));
+
+    for (int i = 0; copied[i]; i++) {
+        json_t *v = json_object_get(row, copied[i]);
+        json_object_set_new(o, copied[i], v ? json_incref(v) : json_null());
+    }
+    if (!phone)
+        json_object_set_new(o, "phone", json_null());
+    else if (schools_phone_visible(u, id))
+        json_object_set_new(o, "phone", json_string(phone));
+    else
+        json_object_set_new(o, "phone", schools_mask_phone(phone));
+    clock_format(json_integer_value(json_object_get(row, "updated_at")), at, sizeof at);
+    json_object_set_new(o, "updated_at", json_string(at));
+    return o;
+}
+
+/* Scope and role check of u on a loaded row; u NULL passes. */
+static int schools_check(const user_ctx *u, json_t *row, int write, school_error *e)
+{
+    const char *path = json_string_value(json_object_get(row, "path"));
+    if (!u)
+        return 0;
+    if (!access_in_scope(u, path) || !access_can_read(u, "schools", path))
+        return schools_refuse(e, 404, "not_found", NULL, "学校不存在");
+    if (write && !access_can_write(u, "schools", path))
+        return schools_refuse(e, 403, "forbidden", NULL, "无权限");
+    return 0;
+}
+
+/* Load school id for an operation of u. */
+static int schools_row_for(store_db *db, const user_ctx *u, int64_t id, int write, json_t **row,
+                           school_error *e)
+{
+    int rc = schools_row(db, id, row);
+    if (rc == STORE_NOTFOUND)
+        return schools_refuse(e, 404, "not_found", NULL, "学校不存在");
+    if (rc != STORE_OK)
+        return rc;
+    if (schools_check(u, *row, write, e) != 0) {
+        json_decref(*row);
+        *row = NULL;
+        return SCHOOLS_REFUSED;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------- validation */
+
+/* A text field: required or optional, at most max characters (min for required). */
+static int schools_check_text(json_t *rec, const char *key, int required, size_t min, size_t max,
+                              const char *missing, const char *bad, school_error *e)
+{
+    json_t *v = json_object_get(rec, key);
+    if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
+        if (required)
+            return schools_refuse(e, 400, "missing", key, missing);
+        return 0;
+    }
+    if (!json_is_string(v))
+        return schools_refuse(e, 400, "invalid", key, bad);
+    size_t n = schools_chars(json_string_value(v));
+    if (n < min || n > max)
+        return schools_refuse(e, 400, "invalid", key, bad);
+    return 0;
+}
+
+/* An id field: json integer > 0 (or absent/null when optional). 0 when absent. */
+static int schools_check_id(json_t *rec, const char *key, int required, const char *missing,
+                            const char *bad, int64_t *out, school_error *e)
+{
+    json_t *v = json_object_get(rec, key);
+    *out = 0;
+    if (!v || json_is_null(v)) {
+        if (required)
+            return schools_refuse(e, 400, "missing", key, missing);
+        return 0;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) <= 0)
+        return schools_refuse(e, 400, "invalid", key, bad);
+    *out = json_integer_value(v);
+    return 0;
+}
+
+static int schools_check_enum(json_t *rec, const char *key, const char *const *list,
+                              const char *missing, const char *bad, school_error *e)
+{
+    json_t *v = json_object_get(rec, key);
+    if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0))
+        return schools_refuse(e, 400, "missing", key, missing);
+    if (!schools_in_list(list, json_string_value(v)))
+        return schools_refuse(e, 400, "invalid", key, bad);
+    return 0;
+}
+
+static int schools_check_code(json_t *rec, school_error *e)
+{
+    json_t *v = json_object_get(rec, "code");
+    const char *code = json_string_value(v);
+    if (!v || json_is_null(v) || (code && !*code))
+        return schools_refuse(e, 400, "missing", "code", "请填写学校标识码");
+    if (!code || strlen(code) != 10)
+        return schools_refuse(e, 400, "invalid", "code", "学校标识码应为 10 位数字");
+    for (int i = 0; i < 10; i++)
+        if (code[i] < '0' || code[i] > '9')
+            return schools_refuse(e, 400, "invalid", "code", "学校标识码应为 10 位数字");
+    return 0;
+}
+
+static int schools_check_phone(json_t *rec, school_error *e)
+{
+    json_t *v = json_object_get(rec, "phone");
+    const char *phone = json_string_value(v);
+    size_t n;
+    if (!v || json_is_null(v) || (phone && !*phone))
+        return 0;
+    if (!phone)
+        return schools_refuse(e, 400, "invalid", "phone", "联系电话应为 7 至 20 位数字或连字符");
+    n = strlen(phone);
+    if (n < 7 || n > 20)
+        return schools_refuse(e, 400, "invalid", "phone", "联系电话应为 7 至 20 位数字或连字符");
+    for (size_t i = 0; i < n; i++)
+        if ((phone[i] < '0' || phone[i] > '9') && phone[i] != '-')
+            return schools_refuse(e, 400, "invalid", "phone",
+                                  "联系电话应为 7 至 20 位数字或连字符");
+    return 0;
+}
+
+static int schools_check_year(json_t *rec, school_error *e)
+{
+    json_t *v = json_object_get(rec, "founded_year");
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 1900 ||
+        json_integer_value(v) > schools_current_year())
+        return schools_refuse(e, 400, "invalid", "founded_year", "建校年份应在 1900 年至今年之间");
+    return 0;
+}
+
+/* town_id: an org unit of level town, inside town_scope when given. */
+static int schools_check_town(store_db *db, int64_t town_id, const char *town_scope,
+                              json_t **town_out, school_error *e)
+{
+    json_t *town = NULL;
+    sval p[] = {SV_I(town_id)};
+    int rc = db_query_one(db, "SELECT level, path FROM org_units WHERE id = ?", p, 1, &town);
+    if (rc == STORE_NOTFOUND)
+        return schools_refuse(e, 400, "invalid", "town_id", "所属街道/乡镇不存在");
+    if (rc != STORE_OK)
+        return rc;
+    const char *level = json_string_value(json_object_get(town, "level"));
+    const char *path = json_string_value(json_object_get(town, "path"));
+    int is_town = level && strcmp(level, "town") == 0;
+    int in_scope = !town_scope || (path && strncmp(path, town_scope, strlen(town_scope)) == 0);
+    if (!is_town || !in_scope) {
+        json_decref(town);
+        return schools_refuse(e, 400, "invalid", "town_id",
+                              is_town ? "所属街道/乡镇不在您的管理范围内" : "所属单位应为街道或乡镇");
+    }
+    *town_out = town;
+    return 0;
+}
+
+/* group_id: a 教育集团 of the county the town (at town_path) lies in. */
+static int schools_check_group(store_db *db, int64_t group_id, const char *town_path,
+                               school_error *e)
+{
+    int64_t found;
+    sval p[] = {SV_I(group_id), SV_T(town_path), SV_T(town_path)};
+    int rc = db_query_int(db,
+                          "SELECT g.id FROM school_groups g JOIN org_units c ON c.id = g.county_org_id "
+                          "WHERE g.id = ? AND ? >= c.path AND ? < c.path || '~'",
+                          p, 3, &found);
+    if (rc == STORE_NOTFOUND)
+        return schools_refuse(e, 400, "invalid", "group_id", "教育集团不存在或不属于学校所在县（市、区）");
+    return rc;
+}
+
+int schools_validate(store_db *db, json_t *rec, const char *town_scope, school_error *e)
+{
+    int64_t town_id, group_id;
+    int rc;
+
+    if (!json_is_object(rec))
+        return schools_refuse(e, 400, "bad_json", NULL, "请求体应为 JSON 对象");
+    if (schools_check_code(rec, e) ||
+        schools_check_text(rec, "name", 1, 2, 60, "请填写学校名称", "学校名称应为 2 至 60 个字", e) ||
+        schools_check_text(rec, "short_name", 0, 1, 30, NULL, "简称不超过 30 个字", e) ||
+        schools_check_enum(rec, "type", schools_types, "请选择办学类型", "办学类型无效", e) ||
+        schools_check_enum(rec, "nature", schools_natures, "请选择办学性质", "办学性质无效", e) ||
+        schools_check_enum(rec, "area", schools_areas, "请选择城乡分类", "城乡分类无效", e) ||
+        schools_check_id(rec, "town_id", 1, "请选择所属街道/乡镇", "所属街道/乡镇无效", &town_id, e) ||
+        schools_check_text(rec, "address", 0, 1, 100, NULL, "地址不超过 100 个字", e) ||
+        schools_check_text(rec, "head", 0, 1, 30, NULL, "负责人不超过 30 个字", e) ||
+        schools_check_phone(rec, e) || schools_check_year(rec, e) ||
+        schools_check_id(rec, "group_id", 0, NULL, "教育集团无效", &group_id, e))
+        return SCHOOLS_REFUSED;
+    if (strcmp(schools_text(rec, "nature"), "普惠性民办") == 0 &&
+        strcmp(schools_text(rec, "type"), "幼儿园") != 0)
+        return schools_refuse(e, 400, "invalid", "nature", "普惠性民办仅适用于幼儿园");
+    json_t *town = NULL;
+    rc = schools_check_town(db, town_id, town_scope, &town, e);
+    if (rc != 0)
+        return rc;
+    if (group_id)
+        rc = schools_check_group(db, group_id, json_string_value(json_object_get(town, "path")), e);
+    json_decref(town);
+    return rc;
+}
+
+/* 409 when another school than self_id already has code. */
+static int schools_check_unique(store_db *db, const char *code, int64_t self_id, school_error *e)
+{
+    int64_t other;
+    sval p[] = {SV_T(code)};
+    int rc = db_query_int(db, "SELECT id FROM schools WHERE code = ?", p, 1, &other);
+    if (rc == STORE_NOTFOUND || (rc == STORE_OK && other == self_id))
+        return 0;
+    if (rc != STORE_OK)
+        return rc;
+    schools_refuse(e, 409, "conflict", "code", "学校标识码已存在");
+    return STORE_CONSTRAINT;
+}
+
+/* The path of org unit id. */
+static int schools_org_path(store_db *db, int64_t id, json_t **row)
+{
+    sval p[] = {SV_I(id)};
+    return db_query_one(db, "SELECT id, path FROM org_units WHERE id = ?", p, 1, row);
+}
+
+/* ----------------------------------------------------------- operations */
+
+/* The stored fields of a record, in this order, as 12 parameters. */
+#define SCHOOL_FIELDS                                                                   \
+    "code, name, short_name, type, nature, area, town_id, address, head, phone, "       \
+    "founded_year, group_id"
+
+static void schools_fields_sv(json_t *rec, sval *p)
+{
+    static const char *const texts[] = {"code", "name", "short_name", "type", "nature", "area"};
+    static const char *const more[] = {"address", "head", "phone"};
+    json_t *year = json_object_get(rec, "founded_year");
+    json_t *group = json_object_get(rec, "group_id");
+    for (int i = 0; i < 6; i++)
+        p[i] = SV_T(schools_text(rec, texts[i]));
+    p[6] = SV_I(json_integer_value(json_object_get(rec, "town_id")));
+    for (int i = 0; i < 3; i++)
+        p[7 + i] = SV_T(schools_text(rec, more[i]));
+    p[10] = json_is_integer(year) ? SV_I(json_integer_value(year)) : SV_NUL;
+    p[11] = json_is_integer(group) ? SV_I(json_integer_value(group)) : SV_NUL;
+}
+
+/* The merged record: current values (NULL: none) with the editable keys
+ * of changes, normalised. */
+static json_t *schools_merged(json_t *current, json_t *changes)
+{
+    json_t *rec = current ? json_deep_copy(current) : json_object();
+    for (int i = 0; school_editable[i]; i++) {
+        json_t *v = json_object_get(changes, school_editable[i]);
+        if (v)
+            json_object_set_new(rec, school_editable[i], schools_norm(school_editable[i], v));
+    }
+    return rec;
+}
+
+static int schools_insert(store_db *db, const user_ctx *u, const char *ip, json_t *rec,
+                          const char *on_date, int audit, int64_t *id_out, school_error *e);
+
+int schools_create(store_db *db, const user_ctx *u, const char *ip, json_t *in,
+                   const char *on_date, int audit, int64_t *id_out, school_error *e)
+{
+    memset(e, 0, sizeof *e);
+    if (!json_is_object(in))
+        return schools_refuse(e, 400, "bad_json", NULL, "请求体应为 JSON 对象");
+    json_t *rec = schools_merged(NULL, in);
+    int rc = schools_insert(db, u, ip, rec, on_date, audit, id_out, e);
+    json_decref(rec);
+    return rc;
+}
+
+/* schools_create on a normalised record. */
+static int schools_insert(store_db *db, const user_ctx *u, const char *ip, json_t *rec,
+                          const char *on_date, int audit, int64_t *id_out, school_error *e)
+{
+    json_t *town = NULL;
+    int64_t org_id = 0, id = 0, now = clock_now();
+    char today[11];
+    int rc;
+
+    memset(e, 0, sizeof *e);
+    if (u && (schools_role_is(u, ROLE_SCHOOL) || !access_can_write(u, "schools", u->scope_path)))
+        return schools_refuse(e, 403, "forbidden", NULL, "无权限");
+    rc = schools_validate(db, rec, u ? u->scope_path : NULL, e);
+    if (rc != 0)
+        return rc;
+    rc = schools_org_path(db, json_integer_value(json_object_get(rec, "town_id")), &town);
+    if (rc != STORE_OK)
+        return rc;
+    const char *town_path = json_string_value(json_object_get(town, "path"));
+    if (u && !access_can_write(u, "schools", town_path)) {
+        json_decref(town);
+        return schools_refuse(e, 403, "forbidden", "town_id", "无权在该街道/乡镇新建学校");
+    }
+    const char *code = schools_text(rec, "code");
+    rc = schools_check_unique(db, code, 0, e);
+    if (rc != 0) {
+        json_decref(town);
+        return rc;
+    }
+    char *path = NULL;
+    rc = org_create(db, json_integer_value(json_object_get(town, "id")), "school",
+                    schools_text(rec, "name"), NULL, &org_id, &path);
+    json_decref(town);
+    if (rc != STORE_OK)
+        return rc;
+    sval p[16] = {SV_I(org_id), SV_T(path)};
+    schools_fields_sv(rec, p + 2);
+    p[14] = SV_I(now);
+    p[15] = SV_I(now);
+    rc = db_insert(db,
+                   "INSERT INTO schools (org_id, path, " SCHOOL_FIELDS ", created_at, updated_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                   p, 16, &id);
+    if (rc == STORE_CONSTRAINT)
+        schools_refuse(e, 409, "conflict", "code", "学校标识码已存在");
+    if (rc != STORE_OK) {
+        free(path);
+        return rc;
+    }
+    if (!on_date) {
+        schools_today(today);
+        on_date = today;
+    }
+    rc = schools_event(db, id, "创建", on_date, 0, NULL, u, now);
+    if (rc == STORE_OK && audit) {
+        json_t *after = NULL;
+        rc = schools_load(db, NULL, id, 0, &after);
+        if (rc == STORE_OK)
+            rc = audit_write(db, u, ip, "create", "school", id, path, NULL, after);
+        json_decref(after);
+    }
+    free(path);
+    if (rc == STORE_OK && id_out)
+        *id_out = id;
+    return rc;
+}
+
+
+/* Move the school's org unit under a new town: its parent and the path of
+ * the unit and of the school row (a school unit has no children). */
+static int schools_move(store_db *db, json_t *row, int64_t town_id, char **new_path)
+{
+    json_t *town = NULL;
+    int64_t org_id = json_integer_value(json_object_get(row, "org_id"));
+    int64_t id = json_integer_value(json_object_get(row, "id"));
+    int rc = schools_org_path(db, town_id, &town);
+    if (rc != STORE_OK)
+        return rc;
+    if (asprintf(new_path, "%s%lld/", json_string_value(json_object_get(town, "path")),
+                 (long long)org_id) < 0) {
+        *new_path = NULL;
+        json_decref(town);
+        return STORE_ERROR;
+    }
+    json_decref(town);
+    sval o[] = {SV_I(town_id), SV_T(*new_path), SV_I(org_id)};
+    rc = db_exec(db, "UPDATE org_units SET parent_id = ?, path = ? WHERE id = ?", o, 3);
+    if (rc != STORE_OK)
+        return rc;
+    sval p[] = {SV_T(*new_path), SV_I(id)};
+    return db_exec(db, "UPDATE schools SET path = ? WHERE id = ?", p, 2);
+}
+
+/* A 学校管理员 may change only their own fields: the first other changed field, or NULL. */
+static const char *schools_forbidden_field(json_t *current, json_t *changes)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(changes, key, v) {
+        if (!json_object_get(current, key) || schools_in_list(school_own_editable, key))
+            continue;
+        json_t *n = schools_norm(key, v);
+        int same = json_equal(n, json_object_get(current, key));
+        json_decref(n);
+        if (!same)
+            return key;
+    }
+    return NULL;
+}
+
+int schools_patch(store_db *db, const user_ctx *u, const char *ip, int64_t id, json_t *changes,
+                  school_error *e)
+{
+    json_t *row = NULL, *before = NULL, *rec = NULL, *after = NULL;
+    char *new_path = NULL;
+    strbuf note = STRBUF_INIT;
+    int rc;
+
+    memset(e, 0, sizeof *e);
+    if (!json_is_object(changes))
+        return schools_refuse(e, 400, "bad_json", NULL, "请求体应为 JSON 对象");
+    rc = schools_row_for(db, u, id, 1, &row, e);
+    if (rc != 0)
+        return rc;
+    before = schools_object(NULL, row);
+    if (json_object_get(changes, "status")) {
+        json_t *n = json_object_get(changes, "status");
+        if (!json_equal(n, json_object_get(before, "status"))) {
+            rc = schools_refuse(e, 400, "invalid", "status", "状态只能通过撤并或停办操作修改");
+            goto done;
+        }
+    }
+    if (schools_role_is(u, ROLE_SCHOOL)) {
+        const char *field = schools_forbidden_field(before, changes);
+        if (field) {
+            rc = schools_refuse(e, 403, "forbidden", field, "学校管理员只能修改简称、地址、负责人和联系电话");
+            goto done;
+        }
+    }
+    rec = schools_merged(before, changes);
+    int64_t old_town = json_integer_value(json_object_get(before, "town_id"));
+    int64_t new_town = json_integer_value(json_object_get(rec, "town_id"));
+    int town_changed = !json_equal(json_object_get(before, "town_id"), json_object_get(rec, "town_id"));
+    rc = schools_validate(db, rec, town_changed && u ? u->scope_path : NULL, e);
+    if (rc != 0)
+        goto done;
+    for (int i = 0; school_editable[i]; i++) {
+        const char *key = school_editable[i];
+        if (json_equal(json_object_get(before, key), json_object_get(rec, key)))
+            continue;
+        for (size_t j = 0; j < sizeof school_labels / sizeof school_labels[0]; j++)
+            if (strcmp(school_labels[j].key, key) == 0)
+                sb_appendf(&note, "%s%s", note.len ? "、" : "修改：", school_labels[j].label);
+    }
+    if (!note.len)
+        goto done;  /* nothing changed */
+    const char *code = schools_text(rec, "code");
+    rc = schools_check_unique(db, code, id, e);
+    if (rc != 0)
+        goto done;
+    if (town_changed && old_town != new_town) {
+        json_t *town = NULL;
+        rc = schools_org_path(db, new_town, &town);
+        if (rc != STORE_OK)
+            goto done;
+        int ok = !u || access_can_write(u, "schools", json_string_value(json_object_get(town, "path")));
+        json_decref(town);
+        if (!ok) {
+            rc = schools_refuse(e, 403, "forbidden", "town_id", "无权将学校移至该街道/乡镇");
+            goto done;
+        }
+        rc = schools_move(db, row, new_town, &new_path);
+        if (rc != STORE_OK)
+            goto done;
+    }
+    int64_t now = clock_now();
+    sval p[14];
+    schools_fields_sv(rec, p);
+    p[12] = SV_I(now);
+    p[13] = SV_I(id);
+    rc = db_exec(db,
+                 "UPDATE schools SET code = ?, name = ?, short_name = ?, type = ?, nature = ?, "
+                 "area = ?, town_id = ?, address = ?, head = ?, phone = ?, founded_year = ?, "
+                 "group_id = ?, updated_at = ? WHERE id = ?",
+                 p, 14);
+    if (rc == STORE_CONSTRAINT)
+        schools_refuse(e, 409, "conflict", "code", "学校标识码已存在");
+    if (rc != STORE_OK)
+        goto done;
+    if (!json_equal(json_object_get(before, "name"), json_object_get(rec, "name"))) {
+        sval q[] = {SV_T(schools_text(rec, "name")),
+                    SV_I(json_integer_value(json_object_get(row, "org_id")))};
+        rc = db_exec(db, "UPDATE org_units SET name = ? WHERE id = ?", q, 2);
+        if (rc != STORE_OK)
+            goto done;
+    }
+    char today[11];
+    schools_today(today);
+    rc = schools_event(db, id, "修改", today, 0, sb_str(&note), u, now);
+    if (rc != STORE_OK)
+        goto done;
+    rc = schools_load(db, NULL, id, 0, &after);
+    if (rc == STORE_OK)
+        rc = audit_write(db, u, ip, "update", "school", id,
+                         new_path ? new_path : json_string_value(json_object_get(row, "path")),
+                         before, after);
+done:
+    sb_free(&note);
+    free(new_path);
+    json_decref(row);
+    json_decref(before);
+    json_decref(rec);
+    json_decref(after);
+    return rc;
+}
+
+/* The date (YYYY-MM-DD) and optional note of a merge or status change. */
+static int schools_check_date_note(const char *date, const char *note, school_error *e)
+{
+    if (!schools_date_valid(date))
+        return schools_refuse(e, 400, "invalid", "date", "日期格式应为 YYYY-MM-DD");
+    if (note && schools_chars(note) > 200)
+        return schools_refuse(e, 400, "invalid", "note", "说明不超过 200 个字");
+    return 0;
+}
+
+/* Shared start of merge and status: the school, writable, not by a 学校管理员. */
+static int schools_status_start(store_db *db, const user_ctx *u, int64_t id, json_t **row,
+                                json_t **before, school_error *e)
+{
+    int rc;
+    memset(e, 0, sizeof *e);
+    *row = NULL;
+    *before = NULL;
+    rc = schools_row_for(db, u, id, 1, row, e);
+    if (rc != 0)
+        return rc;
+    if (schools_role_is(u, ROLE_SCHOOL)) {
+        json_decref(*row);
+        *row = NULL;
+        return schools_refuse(e, 403, "forbidden", NULL, "学校管理员不能变更学校状态");
+    }
+    *before = schools_object(NULL, *row);
+    return 0;
+}
+
+/* Shared end: audit the change of school id. */
+static int schools_status_finish(store_db *db, const user_ctx *u, const char *ip, int64_t id,
+                                 const char *action, json_t *row, json_t *before)
+{
+    json_t *after = NULL;
+    int rc = schools_load(db, NULL, id, 0, &after);
+    if (rc == STORE_OK)
+        rc = audit_write(db, u, ip, action, "school", id,
+                         json_string_value(json_object_get(row, "path")), before, after);
+    json_decref(after);
+    return rc;
+}
+
+int schools_merge(store_db *db, const user_ctx *u, const char *ip, int64_t id, int64_t into_id,
+                  const char *date, const char *note, int audit, school_error *e)
+{
+    json_t *row = NULL, *before = NULL, *target = NULL;
+    int rc = schools_status_start(db, u, id, &row, &before, e);
+    if (rc != 0)
+        return rc;
+    const char *status = json_string_value(json_object_get(row, "status"));
+    if (!status || strcmp(status, "在办") != 0) {
+        rc = schools_refuse(e, 409, "conflict", "status", "只有在办学校可以撤并");
+        goto done;
+    }
+    if (into_id <= 0) {
+        rc = schools_refuse(e, 400, "missing", "into_id", "请选择并入的学校");
+        goto done;
+    }
+    if (into_id == id) {
+        rc = schools_refuse(e, 400, "invalid", "into_id", "不能并入本校");
+        goto done;
+    }
+    rc = schools_row(db, into_id, &target);
+    if (rc == STORE_NOTFOUND || (rc == STORE_OK && u &&
+                                 !access_in_scope(u, json_string_value(json_object_get(target, "path"))))) {
+        rc = schools_refuse(e, 400, "invalid", "into_id", "并入学校不存在或不在管理范围内");
+        goto done;
+    }
+    if (rc != STORE_OK)
+        goto done;
+    status = json_string_value(json_object_get(target, "status"));
+    if (!status || strcmp(status, "在办") != 0) {
+        rc = schools_refuse(e, 400, "invalid", "into_id", "并入学校须为在办学校");
+        goto done;
+    }
+    if (!date || !*date) {
+        rc = schools_refuse(e, 400, "missing", "date", "请填写撤并日期");
+        goto done;
+    }
+    rc = schools_check_date_note(date, note, e);
+    if (rc != 0)
+        goto done;
+    int64_t now = clock_now();
+    sval p[] = {SV_T(date), SV_I(into_id), SV_I(now), SV_I(id)};
+    rc = db_exec(db,
+                 "UPDATE schools SET status = '撤并', closed_on = ?, merged_into = ?, updated_at = ? "
+                 "WHERE id = ?",
+                 p, 4);
+    if (rc == STORE_OK)
+        rc = schools_event(db, id, "撤并", date, into_id, note, u, now);
+    if (rc == STORE_OK)
+        rc = schools_event(db, into_id, "并入", date, id, note, u, now);
+    if (rc == STORE_OK && audit)
+        rc = schools_status_finish(db, u, ip, id, "merge", row, before);
+done:
+    json_decref(row);
+    json_decref(before);
+    json_decref(target);
+    return rc;
+}
+
+int schools_set_status(store_db *db, const user_ctx *u, const char *ip, int64_t id,
+                       const char *status, const char *date, const char *note, school_error *e)
+{
+    json_t *row = NULL, *before = NULL;
+    char today[11];
+    int reopen;
+    int rc = schools_status_start(db, u, id, &row, &before, e);
+    if (rc != 0)
+        return rc;
+    const char *current = json_string_value(json_object_get(row, "status"));
+    if (!status || !*status) {
+        rc = schools_refuse(e, 400, "missing", "status", "请选择状态");
+        goto done;
+    }
+    if (strcmp(status, "停办") != 0 && strcmp(status, "在办") != 0) {
+        rc = schools_refuse(e, 400, "invalid", "status", "状态只能改为停办或在办");
+        goto done;
+    }
+    reopen = strcmp(status, "在办") == 0;
+    if (reopen ? strcmp(current, "在办") == 0 : strcmp(current, "在办") != 0) {
+        rc = schools_refuse(e, 409, "conflict", "status",
+                            reopen ? "该学校已是在办状态" : "只有在办学校可以停办");
+        goto done;
+    }
+    if (!date || !*date) {
+        if (!reopen) {
+            rc = schools_refuse(e, 400, "missing", "date", "请填写停办日期");
+            goto done;
+        }
+        schools_today(today);
+        date = today;
+    }
+    rc = schools_check_date_note(date, note, e);
+    if (rc != 0)
+        goto done;
+    int64_t now = clock_now();
+    sval p[] = {SV_T(status), reopen ? SV_NUL : SV_T(date), SV_I(now), SV_I(id)};
+    rc = db_exec(db,
+                 "UPDATE schools SET status = ?, closed_on = ?, merged_into = NULL, updated_at = ? "
+                 "WHERE id = ?",
+                 p, 4);
+    if (rc == STORE_OK)
+        rc = schools_event(db, id, reopen ? "恢复" : "停办", date, 0, note, u, now);
+    if (rc == STORE_OK)
+        rc = schools_status_finish(db, u, ip, id, "status", row, before);
+done:
+    json_decref(row);
+    json_decref(before);
+    return rc;
+}
+
+/* Detail: the group, the merged-into name and the events. */
+static int schools_detail(store_db *db, json_t *o)
+{
+    json_t *rows = NULL, *row = NULL;
+    int64_t id = json_integer_value(json_object_get(o, "id"));
+    json_t *group_id = json_object_get(o, "group_id");
+    json_t *merged = json_object_get(o, "merged_into");
+    int rc;
+
+    json_object_set_new(o, "group", json_null());
+    if (json_is_integer(group_id)) {
+        sval p[] = {SV_I(json_integer_value(group_id))};
+        rc = db_query_one(db,
+                          "SELECT g.id, g.name, g.kind, g.lead_school_id, l.name AS lead_school_name "
+                          "FROM school_groups g LEFT JOIN schools l ON l.id = g.lead_school_id "
+                          "WHERE g.id = ?",
+                          p, 1, &row);
+        if (rc == STORE_OK)
+            json_object_set_new(o, "group", row);
+        else if (rc != STORE_NOTFOUND)
+            return rc;
+    }
+    json_object_set_new(o, "merged_into_name", json_null());
+    if (json_is_integer(merged)) {
+        sval p[] = {SV_I(json_integer_value(merged))};
+        rc = db_query_one(db, "SELECT name FROM schools WHERE id = ?", p, 1, &row);
+        if (rc == STORE_OK) {
+            json_object_set(o, "merged_into_name", json_object_get(row, "name"));
+            json_decref(row);
+        } else if (rc != STORE_NOTFOUND) {
+            return rc;
+        }
+    }
+    sval p[] = {SV_I(id)};
+    rc = db_query(db,
+                  "SELECT e.event, e.on_date, e.related_school_id, r.name AS related_school_name, "
+                  "e.note, e.at FROM school_events e LEFT JOIN schools r ON r.id = e.related_school_id "
+                  "WHERE e.school_id = ? ORDER BY e.id",
+                  p, 1, &rows);
+    if (rc != STORE_OK)
+        return rc;
+    size_t i;
+    json_t *ev;
+    json_array_foreach(rows, i, ev) {
+        char at[20];
+        clock_format(json_integer_value(json_object_get(ev, "at")), at, sizeof at);
+        json_object_set_new(ev, "at", json_string(at));
+    }
+    json_object_set_new(o, "events", rows);
+    return STORE_OK;
+}
+
+int schools_load(store_db *db, const user_ctx *u, int64_t id, int with_detail, json_t **out)
+{
+    json_t *row = NULL;
+    school_error e;
+    int rc = schools_row(db, id, &row);
+    *out = NULL;
+    if (rc != STORE_OK)
+        return rc;
+    if (schools_check(u, row, 0, &e) != 0) {
+        json_decref(row);
+        return STORE_NOTFOUND;
+    }
+    json_t *o = schools_object(u, row);
+    json_decref(row);
+    if (with_detail) {
+        rc = schools_detail(db, o);
+        if (rc != STORE_OK) {
+            json_decref(o);
+            return rc;
+        }
+    }
+    *out = o;
+    return STORE_OK;
+}
+
+/* The county org unit above path (STORE_NOTFOUND when none). */
+static int schools_county_of(store_db *db, const char *path, int64_t *county_id)
+{
+    json_t *county = NULL;
+    int rc = org_ancestor_of_level(db, path, "county", &county);
+    if (rc == STORE_OK)
+        *county_id = json_integer_value(json_object_get(county, "id"));
+    json_decref(county);
+    return rc;
+}
+
+int schools_group_create(store_db *db, const user_ctx *u, const char *ip, const char *name,
+                         const char *kind, int64_t lead_school_id, int audit, int64_t *id_out,
+                         school_error *e)
+{
+    json_t *lead = NULL;
+    int64_t county_id = 0, id = 0, existing;
+    int rc;
+
+    memset(e, 0, sizeof *e);
+    if (u && (schools_role_is(u, ROLE_SCHOOL) || !access_can_write(u, "schools", u->scope_path)))
+        return schools_refuse(e, 403, "forbidden", NULL, "无权限");
+    if (!name || !*name)
+        return schools_refuse(e, 400, "missing", "name", "请填写集团名称");
+    if (schools_chars(name) < 2 || schools_chars(name) > 60)
+        return schools_refuse(e, 400, "invalid", "name", "集团名称应为 2 至 60 个字");
+    if (!kind || !*kind)
+        return schools_refuse(e, 400, "missing", "kind", "请选择集团类型");
+    if (!schools_in_list(group_kinds, kind))
+        return schools_refuse(e, 400, "invalid", "kind", "集团类型应为紧密型或联盟型");
+    if (lead_school_id <= 0)
+        return schools_refuse(e, 400, "missing", "lead_school_id", "请选择牵头学校");
+    rc = schools_row(db, lead_school_id, &lead);
+    if (rc == STORE_NOTFOUND)
+        return schools_refuse(e, 400, "invalid", "lead_school_id", "牵头学校不存在或不在管理范围内");
+    if (rc != STORE_OK)
+        return rc;
+    const char *path = json_string_value(json_object_get(lead, "path"));
+    if (u && !access_in_scope(u, path)) {
+        rc = schools_refuse(e, 400, "invalid", "lead_school_id", "牵头学校不存在或不在管理范围内");
+        goto done;
+    }
+    if (u && !access_can_write(u, "schools", path)) {
+        rc = schools_refuse(e, 403, "forbidden", "lead_school_id", "无权限");
+        goto done;
+    }
+    rc = schools_county_of(db, path, &county_id);
+    if (rc == STORE_NOTFOUND) {
+        rc = schools_refuse(e, 400, "invalid", "lead_school_id", "牵头学校不属于任何县（市、区）");
+        goto done;
+    }
+    if (rc != STORE_OK)
+        goto done;
+    sval q[] = {SV_I(county_id), SV_T(name)};
+    rc = db_query_int(db, "SELECT id FROM school_groups WHERE county_org_id = ? AND name = ?", q, 2,
+                      &existing);
+    if (rc == STORE_OK) {
+        schools_refuse(e, 409, "conflict", "name", "集团名称已存在");
+        rc = STORE_CONSTRAINT;
+        goto done;
+    }
+    if (rc != STORE_NOTFOUND)
+        goto done;
+    int64_t now = clock_now();
+    sval p[] = {SV_I(county_id), SV_T(name), SV_T(kind), SV_I(lead_school_id), SV_I(now)};
+    rc = db_insert(db,
+                   "INSERT INTO school_groups (county_org_id, name, kind, lead_school_id, created_at) "
+                   "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                   p, 5, &id);
+    if (rc == STORE_CONSTRAINT)
+        schools_refuse(e, 409, "conflict", "name", "集团名称已存在");
+    if (rc != STORE_OK)
+        goto done;
+    sval j[] = {SV_I(id), SV_I(now), SV_I(lead_school_id)};
+    rc = db_exec(db, "UPDATE schools SET group_id = ?, updated_at = ? WHERE id = ?", j, 3);
+    if (rc == STORE_OK && audit) {
+        json_t *after = json_pack("{sI sI ss ss sI ss}", "id", (json_int_t)id, "county_org_id",
+                                  (json_int_t)county_id, "name", name, "kind", kind,
+                                  "lead_school_id", (json_int_t)lead_school_id, "note",
+                                  "牵头学校同时加入该集团");
+        rc = audit_write(db, u, ip, "create", "group", id, path, NULL, after);
+        json_decref(after);
+    }
+    if (rc == STORE_OK && id_out)
+        *id_out = id;
+done:
+    json_decref(lead);
+    return rc;
+}
+
+/* ------------------------------------------------------------- handlers */
+
+/* Answer a refused or failed operation. */
+static void schools_reply_fail(req *r, int rc, const school_error *e)
+{
+    if (e->status)
+        reply_error(r, e->status, e->code, e->message, e->field);
+    else
+        reply_store_error(r, rc);
+}
+
+static int schools_body(req *r)
+{
+    if (!json_is_object(r->json)) {
+        reply_error(r, 400, "bad_json", "请求体应为 JSON 对象", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/* Run op inside a transaction; on success reply the school (detail) with status. */
+typedef int (*schools_op)(req *r, int64_t id, int64_t *id_out, school_error *e);
+
+static void schools_run(req *r, int64_t id, schools_op op, int status)
+{
+    school_error e = {0};
+    int64_t result_id = id;
+    json_t *o = NULL;
+    int rc = db_begin(r->db);
+    if (rc != STORE_OK) {
+        reply_store_error(r, rc);
+        return;
+    }
+    rc = op(r, id, &result_id, &e);
+    if (rc == STORE_OK)
+        rc = db_commit(r->db);
+    if (rc != STORE_OK) {
+        db_rollback(r->db);
+        if (rc != SCHOOLS_REFUSED && !e.status)
+            log_error("%s %s: %s", r->method, r->path, db_errmsg(r->db));
+        schools_reply_fail(r, rc, &e);
+        return;
+    }
+    rc = schools_load(r->db, r->user, result_id, 1, &o);
+    if (rc != STORE_OK) {
+        reply_store_error(r, rc);
+        return;
+    }
+    reply_json(r, status, o);
+}
+
+static int64_t schools_route_id(req *r)
+{
+    int64_t id = schools_parse_id(req_param(r, "id"));
+    if (!id)
+        reply_not_found(r);
+    return id;
+}
+
+/* Append "AND <expr>" with one text parameter. */
+static void schools_where(strbuf *sql, const char *expr, sval *p, int *n, sval v)
+{
+    sb_append(sql, " AND ");
+    sb_append(sql, expr);
+    p[(*n)++] = v;
+}
+
+/* "50%_x" -> "%50\%\_x%" for LIKE ... ESCAPE '\'. */
+static const char *schools_like(arena *a, const char *q)
+{
+    size_t n = strlen(q);
+    char *out = arena_alloc(a, 2 * n + 3), *w = out;
+    *w++ = '%';
+    for (const char *s = q; *s; s++) {
+        if (*s == '%' || *s == '_' || *s == '\\')
+            *w++ = '\\';
+        *w++ = *s;
+    }
+    *w++ = '%';
+    *w = '\0';
+    return out;
+}
+
+/* ORDER BY for sort (whitelist), or NULL when unknown. */
+static const char *schools_order(arena *a, const char *sort)
+{
+    static const struct {
+        const char *name;
+        const char *column;
+    } sorts[] = {
+        {"code", "s.code"},     {"name", "s.name"},     {"type", "s.type"},
+        {"nature", "s.nature"}, {"area", "s.area"},     {"town", "t.name"},
+        {"status", "s.status"}, {"founded_year", "s.founded_year"},
+    };
+    int desc = 0;
+    if (!sort)
+        sort = "code";
+    if (*sort == '-') {
+        desc = 1;
+        sort++;
+    }
+    for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++) {
+        if (strcmp(sorts[i].name, sort) != 0)
+            continue;
+        if (strcmp(sort, "code") == 0)
+            return desc ? "s.code DESC" : "s.code";
+        return arena_printf(a, "%s%s, s.code", sorts[i].column, desc ? " DESC" : "");
+    }
+    return NULL;
+}
+
+/* Enumeration filter: 0 ok (added when given), -1 replied 400. */
+static int schools_filter_enum(req *r, strbuf *sql, sval *p, int *n, const char *name,
+                               const char *expr, const char *const *list, const char *message)
+{
+    const char *v = req_query(r, name);
+    if (!v)
+        return 0;
+    if (!schools_in_list(list, v)) {
+        reply_bad_request(r, name, message);
+        return -1;
+    }
+    schools_where(sql, expr, p, n, SV_T(v));
+    return 0;
+}
+
+static int schools_filter_id(req *r, strbuf *sql, sval *p, int *n, const char *name,
+                             const char *expr, const char *message)
+{
+    const char *v = req_query(r, name);
+    if (!v)
+        return 0;
+    int64_t id = schools_parse_id(v);
+    if (!id) {
+        reply_bad_request(r, name, message);
+        return -1;
+    }
+    schools_where(sql, expr, p, n, SV_I(id));
+    return 0;
+}
+
+static void schools_list_handler(req *r)
+{
+    const user_ctx *u = r->user;
+    paging pg;
+    strbuf where = STRBUF_INIT;
+    sval p[16];
+    int n = 0;
+    json_t *rows = NULL;
+    int64_t total = 0;
+
+    if (paging_parse(r, &pg) != 0)
+        return;
+    if (!access_can_read(u, "schools", u->scope_path)) {
+        reply_forbidden(r);
+        return;
+    }
+    const char *order = schools_order(r->a, req_query(r, "sort"));
+    if (!order) {
+        reply_bad_request(r, "sort", "排序字段无效");
+        return;
+    }
+    sb_append(&where, " WHERE s.path >= ? AND s.path < ?");
+    p[n++] = SV_T(u->scope_path);
+    p[n++] = SV_T(org_scope_upper(r->a, u->scope_path));
+    const char *q = req_query(r, "q");
+    if (q) {
+        const char *like = schools_like(r->a, q);
+        sb_append(&where, " AND (s.name LIKE ? ESCAPE '\\' OR s.short_name LIKE ? ESCAPE '\\' "
+                          "OR s.code LIKE ? ESCAPE '\\')");
+        p[n++] = SV_T(like);
+        p[n++] = SV_T(like);
+        p[n++] = SV_T(like);
+    }
+    if (schools_filter_enum(r, &where, p, &n, "type", "s.type = ?", schools_types, "办学类型无效") ||
+        schools_filter_enum(r, &where, p, &n, "nature", "s.nature = ?", schools_natures,
+                            "办学性质无效") ||
+        schools_filter_enum(r, &where, p, &n, "area", "s.area = ?", schools_areas, "城乡分类无效") ||
+        schools_filter_enum(r, &where, p, &n, "status", "s.status = ?", schools_statuses,
+                            "状态无效") ||
+        schools_filter_id(r, &where, p, &n, "town", "s.town_id = ?", "街道/乡镇无效") ||
+        schools_filter_id(r, &where, p, &n, "group", "s.group_id = ?", "教育集团无效")) {
+        sb_free(&where);
+        return;
+    }
+    char *count_sql = arena_printf(r->a, "SELECT COUNT(*) FROM schools s%s", sb_str(&where));
+    int rc = db_query_int(r->db, count_sql, p, n, &total);
+    if (rc == STORE_OK) {
+        char *sql = arena_printf(r->a, SCHOOL_SELECT "%s ORDER BY %s LIMIT ? OFFSET ?",
+                                 sb_str(&where), order);
+        p[n] = SV_I(pg.limit);
+        p[n + 1] = SV_I(pg.offset);
+        rc = db_query(r->db, sql, p, n + 2, &rows);
+    }
+    sb_free(&where);
+    if (rc != STORE_OK) {
+        log_error("GET /api/schools: %s", db_errmsg(r->db));
+        reply_store_error(r, rc);
+        return;
+    }
+    json_t *items = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) json_array_append_new(items, schools_object(u, row));
+    json_decref(rows);
+    paging_reply(r, &pg, items, total, "学校", school_xlsx_cols);
+}
+
+static void schools_get_handler(req *r)
+{
+    json_t *o = NULL;
+    int64_t id = schools_route_id(r);
+    if (!id)
+        return;
+    int rc = schools_load(r->db, r->user, id, 1, &o);
+    if (rc == STORE_NOTFOUND) {
+        reply_error(r, 404, "not_found", "学校不存在", NULL);
+        return;
+    }
+    if (rc != STORE_OK) {
+        reply_store_error(r, rc);
+        return;
+    }
+    reply_json(r, 200, o);
+}
+
+/* An operation on the school of the route, with a JSON body. */
+static void schools_run_on(req *r, schools_op op)
+{
+    int64_t id;
+    if (schools_body(r) != 0 || !(id = schools_route_id(r)))
+        return;
+    schools_run(r, id, op, 200);
+}
+
+static int schools_create_op(req *r, int64_t id, int64_t *id_out, school_error *e)
+{
+    (void)id;
+    return schools_create(r->db, r->user, r->ip, r->json, NULL, 1, id_out, e);
+}
+
+static void schools_create_handler(req *r)
+{
+    if (schools_body(r) == 0)
+        schools_run(r, 0, schools_create_op, 201);
+}
+
+static int schools_patch_op(req *r, int64_t id, int64_t *id_out, school_error *e)
+{
+    (void)id_out;
+    return schools_patch(r->db, r->user, r->ip, id, r->json, e);
+}
+
+static void schools_patch_handler(req *r)
+{
+    schools_run_on(r, schools_patch_op);
+}
+
+static int schools_merge_op(req *r, int64_t id, int64_t *id_out, school_error *e)
+{
+    json_t *into = json_object_get(r->json, "into_id");
+    (void)id_out;
+    if (into && !json_is_null(into) && (!json_is_integer(into) || json_integer_value(into) <= 0)) {
+        memset(e, 0, sizeof *e);
+        return schools_refuse(e, 400, "invalid", "into_id", "并入学校无效");
+    }
+    return schools_merge(r->db, r->user, r->ip, id, json_integer_value(into),
+                         schools_text(r->json, "date"), schools_text(r->json, "note"), 1, e);
+}
+
+static void schools_merge_handler(req *r)
+{
+    schools_run_on(r, schools_merge_op);
+}
+
+static int schools_status_op(req *r, int64_t id, int64_t *id_out, school_error *e)
+{
+    (void)id_out;
+    return schools_set_status(r->db, r->user, r->ip, id, schools_text(r->json, "status"),
+                              schools_text(r->json, "date"), schools_text(r->json, "note"), e);
+}
+
+static void schools_status_handler(req *r)
+{
+    schools_run_on(r, schools_status_op);
+}
+
+/* Groups visible to u: in a county inside the scope, or the county above it. */
+static int schools_groups_query(req *r, int64_t only_id, json_t **rows)
+{
+    const user_ctx *u = r->user;
+    int64_t ids[16];
+    int nids = org_path_ids(u->scope_path, ids, 16);
+    strbuf sql = STRBUF_INIT;
+    sval p[24];
+    int n = 0;
+
+    sb_append(&sql,
+              "SELECT g.id, g.name, g.kind, g.lead_school_id, l.name AS lead_school_name, "
+              "(SELECT COUNT(*) FROM schools m WHERE m.path >= c.path AND m.path < c.path || '~' "
+              "AND m.group_id = g.id) AS members FROM school_groups g "
+              "JOIN org_units c ON c.id = g.county_org_id "
+              "LEFT JOIN schools l ON l.id = g.lead_school_id "
+              "WHERE ((c.path >= ? AND c.path < ?)");
+    p[n++] = SV_T(u->scope_path);
+    p[n++] = SV_T(org_scope_upper(r->a, u->scope_path));
+    if (nids) {
+        sb_append(&sql, " OR g.county_org_id IN (");
+        for (int i = 0; i < nids; i++) {
+            sb_append(&sql, i ? ", ?" : "?");
+            p[n++] = SV_I(ids[i]);
+        }
+        sb_append(&sql, ")");
+    }
+    sb_append(&sql, ")");
+    if (only_id) {
+        sb_append(&sql, " AND g.id = ?");
+        p[n++] = SV_I(only_id);
+    }
+    sb_append(&sql, " ORDER BY g.id");
+    int rc = db_query(r->db, sb_str(&sql), p, n, rows);
+    sb_free(&sql);
+    return rc;
+}
+
+static void schools_groups_handler(req *r)
+{
+    json_t *rows = NULL;
+    if (!access_can_read(r->user, "schools", r->user->scope_path)) {
+        reply_forbidden(r);
+        return;
+    }
+    int rc = schools_groups_query(r, 0, &rows);
+    if (rc != STORE_OK) {
+        reply_store_error(r, rc);
+        return;
+    }
+    reply_json(r, 200, json_pack("{so}", "items", rows));
+}
+
+static void schools_group_create_handler(req *r)
+{
+    school_error e = {0};
+    int64_t id = 0;
+    json_t *rows = NULL;
+    if (schools_body(r) != 0)
+        return;
+    json_t *lead = json_object_get(r->json, "lead_school_id");
+    if (lead && !json_is_null(lead) && !json_is_integer(lead)) {
+        reply_bad_request(r, "lead_school_id", "牵头学校无效");
+        return;
+    }
+    json_t *name = json_object_get(r->json, "name"), *kind = json_object_get(r->json, "kind");
+    if (name && !json_is_null(name) && !json_is_string(name)) {
+        reply_bad_request(r, "name", "集团名称应为文本");
+        return;
+    }
+    if (kind && !json_is_null(kind) && !json_is_string(kind)) {
+        reply_bad_request(r, "kind", "集团类型应为紧密型或联盟型");
+        return;
+    }
+    int rc = db_begin(r->db);
+    if (rc == STORE_OK)
+        rc = schools_group_create(r->db, r->user, r->ip, schools_text(r->json, "name"),
+                                  schools_text(r->json, "kind"), json_integer_value(lead), 1, &id,
+                                  &e);
+    if (rc == STORE_OK)
+        rc = db_commit(r->db);
+    if (rc != STORE_OK) {
+        db_rollback(r->db);
+        schools_reply_fail(r, rc, &e);
+        return;
+    }
+    rc = schools_groups_query(r, id, &rows);
+    if (rc != STORE_OK) {
+        reply_store_error(r, rc);
+        return;
+    }
+    json_t *group = json_array_size(rows) ? json_incref(json_array_get(rows, 0)) : json_object();
+    json_decref(rows);
+    reply_json(r, 201, group);
+}
+
+const route schools_routes[] = {
+    {"GET", "/api/schools", schools_list_handler, 0},
+    {"POST", "/api/schools", schools_create_handler, 0},
+    {"GET", "/api/schools/{id}", schools_get_handler, 0},
+    {"PATCH", "/api/schools/{id}", schools_patch_handler, 0},
+    {"POST", "/api/schools/{id}/merge", schools_merge_handler, 0},
+    {"POST", "/api/schools/{id}/status", schools_status_handler, 0},
+    {"GET", "/api/groups", schools_groups_handler, 0},
+    {"POST", "/api/groups", schools_group_create_handler, 0},
+    {NULL, NULL, NULL, 0},
+};
