@@ -167,20 +167,58 @@ static const char *schools_text(json_t *obj, const char *key)
     return s && *s ? s : NULL;
 }
 
-/* Normalise one incoming field value: "" becomes null, digits of an id or
- * year field ("5" from a form) become a number. New reference. */
+/* 1 when text starts with a space that is never meant in a field: ASCII
+ * white space, or the full-width U+3000 that Chinese input methods type.
+ * Sets *len to its length in bytes. */
+static int schools_space_at(const char *text, size_t avail, size_t *len)
+{
+    if (avail >= 1 && strchr(" \t\r\n", *text) && *text) {
+        *len = 1;
+        return 1;
+    }
+    if (avail >= 3 && memcmp(text, "\xe3\x80\x80", 3) == 0) {
+        *len = 3;
+        return 1;
+    }
+    return 0;
+}
+
+/* The text without surrounding spaces, as a new JSON string (or null when
+ * nothing is left). */
+static json_t *schools_trim(json_t *v)
+{
+    const char *text = json_string_value(v);
+    size_t len = json_string_length(v), step;
+    while (len && schools_space_at(text, len, &step)) {
+        text += step;
+        len -= step;
+    }
+    while (len && (schools_space_at(text + len - 1, 1, &step) ||
+                   (len >= 3 && schools_space_at(text + len - 3, 3, &step))))
+        len -= step;
+    return len ? json_stringn(text, len) : json_null();
+}
+
+/* Normalise one incoming field value: text is trimmed, "" becomes null,
+ * digits of an id or year field ("5" from a form) become a number. New
+ * reference. */
 static json_t *schools_norm(const char *key, json_t *v)
 {
-    if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0))
+    if (!v || json_is_null(v))
         return json_null();
-    if (json_is_string(v) && (strcmp(key, "town_id") == 0 || strcmp(key, "group_id") == 0 ||
+    if (!json_is_string(v))
+        return json_incref(v);
+    json_t *t = schools_trim(v);
+    if (json_is_string(t) && (strcmp(key, "town_id") == 0 || strcmp(key, "group_id") == 0 ||
                               strcmp(key, "founded_year") == 0)) {
-        const char *text = json_string_value(v);
+        const char *text = json_string_value(t);
         size_t n = strlen(text);
-        if (n >= 1 && n <= 9 && strspn(text, "0123456789") == n)
+        if (n >= 1 && n <= 9 && strspn(text, "0123456789") == n) {
+            json_decref(t);
             return json_integer(atoll(text));
+        }
     }
-    return json_incref(v);
+    return t;
 }
 
 static int schools_event(store_db *db, int64_t school_id, const char *event, const char *on_date,

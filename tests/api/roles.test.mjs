@@ -144,7 +144,7 @@ S.test('学校管理员: only the own school, only the limited fields', async ()
   const after = ok(await admin.get(`/api/schools/${own.id}`));
   assert.equal(after.phone, '13711112222');
   assert.equal(after.address, '本校新地址1号');
-  for (const [field, value] of [['type', '初中'], ['name', '改名学校'], ['code', '4100000001'], ['nature', '民办'], ['area', '城区']]) {
+  for (const [field, value] of [['type', '初中'], ['name', '改名学校'], ['code', '4100000001'], ['nature', own.nature === '民办' ? '公办' : '民办'], ['area', own.area === '城区' ? '乡村' : '城区']]) {
     assertError(await c.patch(`/api/schools/${own.id}`, { [field]: value }), 403, { code: 'forbidden' });
   }
   const still = ok(await admin.get(`/api/schools/${own.id}`));
