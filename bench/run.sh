@@ -8,12 +8,12 @@
 #    counties (about 36,000 schools) into bench/out/province.db;
 # 3. adds a province-wide 局领导 "benchp" and does its first-login password
 #    change through the API;
-# 4. serves it (--threads 4) and runs wrk (-t2 -c16 -d10s --latency) for each
+# 4. serves it (--threads 4) and runs wrk (-t2 -c4 -d10s --latency) for each
 #    scenario with the session cookie;
 # 5. prints requests/s and p50/p99 latency per scenario, the server's peak
 #    memory (VmHWM), and the goals beside them; stops the server with SIGTERM.
 #
-# Environment: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (16),
+# Environment: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (4: one per server thread),
 # BENCH_THREADS (wrk threads, 2), SERVER_THREADS (4), BENCH_COUNTIES (100),
 # BENCH_KEEP_DB=1 reuses an existing bench/out/province.db,
 # BENCH_STRICT=1 exits 1 when a goal is missed.
@@ -25,7 +25,7 @@ OUT=$ROOT/bench/out
 DB=$OUT/province.db
 BIN=$ROOT/build/edubureau
 DURATION=${BENCH_DURATION:-10s}
-CONNS=${BENCH_CONNECTIONS:-16}
+CONNS=${BENCH_CONNECTIONS:-4}
 WRK_THREADS=${BENCH_THREADS:-2}
 SERVER_THREADS=${SERVER_THREADS:-4}
 COUNTIES=${BENCH_COUNTIES:-100}
@@ -131,7 +131,8 @@ SCENARIOS=(
   "county list|$COUNTY_COOKIE|/api/schools?per_page=20|5"
   "county filtered list|$COUNTY_COOKIE|/api/schools?type=$XX&area=$XC&per_page=20|"
   "province list|$PROVINCE_COOKIE|/api/schools?per_page=20|"
-  "province filtered list|$PROVINCE_COOKIE|/api/schools?type=$XX&q=$ZX&per_page=20|50"
+  "province filtered list|$PROVINCE_COOKIE|/api/schools?type=$XX&area=$XC&per_page=20|50"
+  "province search (type + q)|$PROVINCE_COOKIE|/api/schools?type=$XX&q=$ZX&per_page=20|"
   "province dashboard|$PROVINCE_COOKIE|/api/dashboard|"
 )
 

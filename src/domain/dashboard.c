@@ -1,11 +1,12 @@
 /*
- * dashboard.c - the headline figures of 首页 (GET /api/dashboard).
+ * dashboard.c - 首页 figures: GET /api/dashboard.
  *
- * Counts of the schools in the caller's scope (all, 在办, 撤并, 停办), the
- * 街道/乡镇 and 教育集团 they belong to, and the 在办 schools by 办学类型,
- * 城乡分类, 办学性质 and 街道/乡镇 for the charts. Every logged-in role may
- * read it; a 学校管理员's scope is their one school. Owns no table: all
- * figures are GROUP BY queries over schools (see schools.c).
+ * Headline counts and breakdowns of the schools in the caller's scope, all
+ * computed from the registry with GROUP BY queries that the scope index
+ * (migrations/002) answers on its own. The breakdown "by_unit" is by the
+ * org units right below the caller's scope root: 街道/乡镇 for a county,
+ * counties for a city, cities for a province; so the same page serves a
+ * county bureau and a province.
  */
 #include <string.h>
 
@@ -16,8 +17,8 @@
 #include "http/router.h"
 #include "util/log.h"
 
-/* "SELECT <column> AS name, COUNT(*) AS value ... GROUP BY <column>", in
- * the order of list (column is one of our constants, never user text). */
+/* Active schools by one of our columns (a constant, never user text), in
+ * the order of list. */
 static int dashboard_by(req *r, const sval *scope, const char *column, const char *const *list,
                         json_t **out)
 {
@@ -43,24 +44,75 @@ static int dashboard_by(req *r, const sval *scope, const char *column, const cha
     return STORE_OK;
 }
 
+/* Schools by status, towns and groups in scope. */
+static int dashboard_totals(req *r, const sval *scope, json_t **out)
+{
+    static const struct {
+        const char *status, *key;
+    } statuses[] = {{"在办", "active"}, {"撤并", "merged"}, {"停办", "closed"}};
+    json_t *rows = NULL;
+    int64_t towns = 0, groups = 0, all = 0;
+    int rc = db_query(r->db,
+                      "SELECT status, COUNT(*) AS n FROM schools WHERE path >= ? AND path < ? "
+                      "GROUP BY status",
+                      scope, 2, &rows);
+    if (rc == STORE_OK)
+        rc = db_query_int(r->db,
+                          "SELECT COUNT(*) FROM org_units WHERE path >= ? AND path < ? "
+                          "AND level = 'town'",
+                          scope, 2, &towns);
+    if (rc == STORE_OK)
+        rc = db_query_int(r->db,
+                          "SELECT COUNT(DISTINCT group_id) FROM schools "
+                          "WHERE path >= ? AND path < ?",
+                          scope, 2, &groups);
+    if (rc != STORE_OK) {
+        json_decref(rows);
+        return rc;
+    }
+    *out = json_object();
+    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+        json_object_set_new(*out, statuses[i].key, json_integer(0));
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        const char *status = json_string_value(json_object_get(row, "status"));
+        json_int_t n = json_integer_value(json_object_get(row, "n"));
+        all += n;
+        for (size_t k = 0; status && k < sizeof statuses / sizeof statuses[0]; k++)
+            if (strcmp(status, statuses[k].status) == 0)
+                json_object_set_new(*out, statuses[k].key, json_integer(n));
+    }
+    json_decref(rows);
+    json_object_set_new(*out, "schools", json_integer(all));
+    json_object_set_new(*out, "towns", json_integer(towns));
+    json_object_set_new(*out, "groups", json_integer(groups));
+    return STORE_OK;
+}
+
+/* Active schools by the units right below the scope root, in tree order. */
+static int dashboard_by_unit(req *r, json_t **out)
+{
+    sval p[] = {SV_I(r->user->scope_org_id)};
+    return db_query(r->db,
+                    "SELECT c.id, c.name, c.level, COUNT(s.id) AS value FROM org_units c "
+                    "JOIN schools s ON s.path >= c.path AND s.path < c.path || '~' "
+                    "AND s.status = '在办' WHERE c.parent_id = ? AND c.level <> 'school' "
+                    "GROUP BY c.id, c.name, c.level ORDER BY c.id",
+                    p, 1, out);
+}
+
 static void dashboard_handler(req *r)
 {
     const user_ctx *u = r->user;
-    json_t *totals = NULL, *by_type = NULL, *by_area = NULL, *by_nature = NULL, *by_town = NULL;
+    json_t *body = NULL, *by_type = NULL, *by_area = NULL, *by_nature = NULL, *by_unit = NULL;
     sval scope[] = {SV_T(u->scope_path), SV_T(org_scope_upper(r->a, u->scope_path))};
 
     if (!access_can_read(u, "schools", u->scope_path)) {
         reply_forbidden(r);
         return;
     }
-    int rc = db_query_one(r->db,
-                          "SELECT COUNT(*) AS schools, "
-                          "COALESCE(SUM(CASE WHEN status = '在办' THEN 1 ELSE 0 END), 0) AS active, "
-                          "COALESCE(SUM(CASE WHEN status = '撤并' THEN 1 ELSE 0 END), 0) AS merged, "
-                          "COALESCE(SUM(CASE WHEN status = '停办' THEN 1 ELSE 0 END), 0) AS closed, "
-                          "COUNT(DISTINCT town_id) AS towns, COUNT(DISTINCT group_id) AS groups "
-                          "FROM schools WHERE path >= ? AND path < ?",
-                          scope, 2, &totals);
+    int rc = dashboard_totals(r, scope, &body);
     if (rc == STORE_OK)
         rc = dashboard_by(r, scope, "type", schools_types, &by_type);
     if (rc == STORE_OK)
@@ -68,26 +120,21 @@ static void dashboard_handler(req *r)
     if (rc == STORE_OK)
         rc = dashboard_by(r, scope, "nature", schools_natures, &by_nature);
     if (rc == STORE_OK)
-        rc = db_query(r->db,
-                      "SELECT t.name AS name, COUNT(*) AS value FROM schools s "
-                      "JOIN org_units t ON t.id = s.town_id "
-                      "WHERE s.path >= ? AND s.path < ? AND s.status = '在办' "
-                      "GROUP BY t.id, t.name ORDER BY t.id",
-                      scope, 2, &by_town);
+        rc = dashboard_by_unit(r, &by_unit);
     if (rc != STORE_OK) {
         log_error("GET /api/dashboard: %s", db_errmsg(r->db));
-        json_decref(totals);
+        json_decref(body);
         json_decref(by_type);
         json_decref(by_area);
         json_decref(by_nature);
         reply_store_error(r, rc);
         return;
     }
-    json_object_set_new(totals, "by_type", by_type);
-    json_object_set_new(totals, "by_area", by_area);
-    json_object_set_new(totals, "by_nature", by_nature);
-    json_object_set_new(totals, "by_town", by_town);
-    reply_json(r, 200, totals);
+    json_object_set_new(body, "by_type", by_type);
+    json_object_set_new(body, "by_area", by_area);
+    json_object_set_new(body, "by_nature", by_nature);
+    json_object_set_new(body, "by_unit", by_unit);
+    reply_json(r, 200, body);
 }
 
 const route dashboard_routes[] = {

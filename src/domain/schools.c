@@ -1258,12 +1258,17 @@ static void schools_list_handler(req *r)
     p[n++] = SV_T(org_scope_upper(r->a, u->scope_path));
     const char *q = req_query(r, "q");
     if (q) {
+        /* A 学校标识码 is digits only: a q with anything else cannot match
+         * one, and the province-wide scan is a third cheaper without it. */
         const char *like = schools_like(r->a, q);
-        sb_append(&where, " AND (s.name LIKE ? ESCAPE '\\' OR s.short_name LIKE ? ESCAPE '\\' "
-                          "OR s.code LIKE ? ESCAPE '\\')");
+        sb_append(&where, " AND (s.name LIKE ? ESCAPE '\\' OR s.short_name LIKE ? ESCAPE '\\'");
         p[n++] = SV_T(like);
         p[n++] = SV_T(like);
-        p[n++] = SV_T(like);
+        if (strspn(q, "0123456789") == strlen(q)) {
+            sb_append(&where, " OR s.code LIKE ? ESCAPE '\\'");
+            p[n++] = SV_T(like);
+        }
+        sb_append(&where, ")");
     }
     if (schools_filter_enum(r, &where, p, &n, "type", "s.type = ?", schools_types, "办学类型无效") ||
         schools_filter_enum(r, &where, p, &n, "nature", "s.nature = ?", schools_natures,
@@ -1279,8 +1284,13 @@ static void schools_list_handler(req *r)
     char *count_sql = arena_printf(r->a, "SELECT COUNT(*) FROM schools s%s", sb_str(&where));
     int rc = db_query_int(r->db, count_sql, p, n, &total);
     if (rc == STORE_OK) {
-        char *sql = arena_printf(r->a, SCHOOL_SELECT "%s ORDER BY %s LIMIT ? OFFSET ?",
-                                 sb_str(&where), order);
+        /* The page's ids come from the scope index alone; only those rows
+         * are then read and joined. */
+        char *sql = arena_printf(r->a,
+                                 SCHOOL_SELECT " WHERE s.id IN (SELECT s.id FROM schools s "
+                                 "LEFT JOIN org_units t ON t.id = s.town_id%s "
+                                 "ORDER BY %s LIMIT ? OFFSET ?) ORDER BY %s",
+                                 sb_str(&where), order, order);
         p[n] = SV_I(pg.limit);
         p[n + 1] = SV_I(pg.offset);
         rc = db_query(r->db, sql, p, n + 2, &rows);

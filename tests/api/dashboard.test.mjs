@@ -61,12 +61,13 @@ S.test('dashboard figures equal the school list totals', async () => {
   const byNature = asMap(d.by_nature, 'by_nature');
   for (const n of NATURES) assert.equal(byNature.get(n) ?? 0, await total(c, `nature=${enc(n)}&${ACTIVE}`), `by_nature ${n}`);
 
-  const byTown = asMap(d.by_town, 'by_town');
+  const byTown = asMap(d.by_unit, 'by_unit');
+  assert.ok(d.by_unit.every((u) => u.level === 'town'), 'below a county come its 街道/乡镇');
   const towns = ok(await c.get('/api/orgs?level=town')).items;
   let townSum = 0;
   for (const t of towns) {
     const n = await total(c, `town=${t.id}&${ACTIVE}`);
-    assert.equal(byTown.get(t.name) ?? 0, n, `by_town ${t.name}`);
+    assert.equal(byTown.get(t.name) ?? 0, n, `by_unit ${t.name}`);
     townSum += n;
   }
   assert.equal(townSum, d.active);

@@ -1,5 +1,6 @@
 // home.js - 首页: headline figures and charts from GET /api/dashboard
-// (schools by 办学类型, by 城乡分类, by 街道/乡镇). Charts use the SVG renderer
+// (schools by 办学类型, by 城乡分类, by the units below the user's scope: 街道/乡镇
+// for a county, counties for a city, cities for a province). Charts use the SVG renderer
 // so they print sharply, and follow the size of their box.
 
 import { get } from '../api.js';
@@ -45,7 +46,8 @@ function pieOption(items) {
 
 export async function render(ctx) {
   const d = await get('/api/dashboard');
-  const towns = d.by_town || [];
+  const units = d.by_unit || [];
+  const unitLabel = { city: '市', county: '县（市、区）', town: '街道/乡镇' }[units.length ? units[0].level : 'town'] || '下级单位';
   const stats = h('div.stats', null,
     stat('学校总数', d.schools, '#/schools', 'stat-schools'),
     stat('在办', d.active, '#/schools?status=' + encodeURIComponent('在办'), 'stat-active'),
@@ -56,7 +58,7 @@ export async function render(ctx) {
 
   const byType = chartCard('在办学校：按办学类型', 'chart-type');
   const byArea = chartCard('在办学校：按城乡分类', 'chart-area');
-  const byTown = chartCard('在办学校：按街道/乡镇', 'chart-town', true);
+  const byTown = chartCard('在办学校：按' + unitLabel, 'chart-town', true);
   const page = h('div', null,
     pageHead('首页'),
     stats,
@@ -72,7 +74,7 @@ export async function render(ctx) {
   const draw = () => {
     if (!byType.box.isConnected) return;   // the user has left already
     const specs = [[byType.box, barOption(d.by_type || [])], [byArea.box, pieOption(d.by_area || [])],
-      [byTown.box, barOption(towns)]];
+      [byTown.box, barOption(units)]];
     for (const [box, opt] of specs) {
       const c = ec.init(box, null, { renderer: 'svg' });
       c.setOption(opt);
