@@ -13,7 +13,6 @@
  */
 #include "cli/cli.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "domain/audit.h"
 #include "domain/org.h"
 #include "store/store.h"
+#include "util/parse.h"
 
 #define ORG_CMD_USAGE                                                                      \
     "用法:\n"                                                                              \
@@ -46,17 +46,42 @@ static store *org_cmd_open(int argc, char **argv)
     return cli_open_store(cli_db_path(argc, argv, "edubureau.db"), 1);
 }
 
-/* A positive id from option text, or 0. */
-static int64_t org_cmd_id(const char *text)
+/* Open the database and begin a write's transaction: the connection, or
+ * NULL after saying why. org_cmd_close ends both. */
+static store_db *org_cmd_begin(int argc, char **argv, store **s)
 {
-    if (!text)
-        return 0;
-    char *end = NULL;
-    errno = 0;
-    long long n = strtoll(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || n <= 0)
-        return 0;
-    return (int64_t)n;
+    *s = org_cmd_open(argc, argv);
+    if (!*s)
+        return NULL;
+    store_db *db = store_acquire(*s);
+    if (db_begin(db) == STORE_OK)
+        return db;
+    fprintf(stderr, "无法开始事务: %s\n", db_errmsg(db));
+    store_release(*s, db);
+    store_close(*s);
+    return NULL;
+}
+
+static void org_cmd_close(store *s, store_db *db)
+{
+    store_release(s, db);
+    store_close(s);
+}
+
+/* One unit of `org list`: indented by depth, "id name [kind or level]". */
+static void org_cmd_print_unit(json_t *row)
+{
+    const char *path = json_string_value(json_object_get(row, "path"));
+    const char *level = json_string_value(json_object_get(row, "level"));
+    const char *kind = json_string_value(json_object_get(row, "kind"));
+    int depth = 0;
+    for (const char *p = path ? path : ""; *p; p++)
+        depth += *p == '/';
+    for (int d = 2; d < depth; d++)
+        fputs("  ", stdout);
+    const char *label = kind ? kind : org_level_label(level);
+    printf("%lld %s [%s]\n", (long long)json_integer_value(json_object_get(row, "id")),
+           json_string_value(json_object_get(row, "name")), label ? label : "?");
 }
 
 static int org_cmd_list(int argc, char **argv)
@@ -68,32 +93,17 @@ static int org_cmd_list(int argc, char **argv)
     json_t *rows = NULL;
     int rc = db_query(db, "SELECT id, level, name, kind, path FROM org_units ORDER BY path", NULL, 0,
                       &rows);
-    if (rc != STORE_OK) {
+    if (rc != STORE_OK)
         fprintf(stderr, "读取单位失败: %s\n", db_errmsg(db));
-        store_release(s, db);
-        store_close(s);
+    org_cmd_close(s, db);
+    if (rc != STORE_OK)
         return 1;
-    }
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) {
-        const char *path = json_string_value(json_object_get(row, "path"));
-        const char *level = json_string_value(json_object_get(row, "level"));
-        const char *kind = json_string_value(json_object_get(row, "kind"));
-        int depth = 0;
-        for (const char *p = path ? path : ""; *p; p++)
-            depth += *p == '/';
-        for (int d = 2; d < depth; d++)
-            fputs("  ", stdout);
-        const char *label = kind ? kind : org_level_label(level);
-        printf("%lld %s [%s]\n", (long long)json_integer_value(json_object_get(row, "id")),
-               json_string_value(json_object_get(row, "name")), label ? label : "?");
-    }
+    json_array_foreach(rows, i, row) org_cmd_print_unit(row);
     if (json_array_size(rows) == 0)
         puts("（还没有单位）");
     json_decref(rows);
-    store_release(s, db);
-    store_close(s);
     return 0;
 }
 
@@ -118,18 +128,14 @@ static int org_cmd_add(int argc, char **argv)
     if (!level || !name)
         return org_cmd_usage("缺少 --level 或 --name");
     int64_t parent_id = 0;
-    if (parent && (parent_id = org_cmd_id(parent)) == 0)
+    if (parent && (parent_id = parse_id(parent)) == 0)
         return org_cmd_usage("--parent 须为单位编号");
 
-    store *s = org_cmd_open(argc, argv);
-    if (!s)
+    store *s = NULL;
+    store_db *db = org_cmd_begin(argc, argv, &s);
+    if (!db)
         return 1;
-    store_db *db = store_acquire(s);
     int status = 1;
-    if (db_begin(db) != STORE_OK) {
-        fprintf(stderr, "无法开始事务: %s\n", db_errmsg(db));
-        goto done;
-    }
     const char *why = NULL;
     int rc = org_validate(db, parent_id, level, name, kind, &why);
     if (rc != STORE_OK) {
@@ -151,8 +157,7 @@ static int org_cmd_add(int argc, char **argv)
     json_decref(after);
     free(path);
 done:
-    store_release(s, db);
-    store_close(s);
+    org_cmd_close(s, db);
     return status;
 }
 
@@ -182,7 +187,7 @@ static int org_cmd_dept_add(int argc, char **argv)
     const char *modules = opt_value(argc, argv, "--modules");
     if (!org || !code || !name)
         return org_cmd_usage("缺少 --org、--code 或 --name");
-    int64_t org_id = org_cmd_id(org);
+    int64_t org_id = parse_id(org);
     if (org_id == 0)
         return org_cmd_usage("--org 须为单位编号");
     if (!modules)
@@ -190,16 +195,12 @@ static int org_cmd_dept_add(int argc, char **argv)
     if (!org_cmd_modules_valid(modules))
         return org_cmd_usage("--modules 须为逗号分隔的模块代码，如 schools,stats");
 
-    store *s = org_cmd_open(argc, argv);
-    if (!s)
+    store *s = NULL;
+    store_db *db = org_cmd_begin(argc, argv, &s);
+    if (!db)
         return 1;
-    store_db *db = store_acquire(s);
     int status = 1;
     json_t *unit = NULL, *after = NULL;
-    if (db_begin(db) != STORE_OK) {
-        fprintf(stderr, "无法开始事务: %s\n", db_errmsg(db));
-        goto done;
-    }
     int rc = org_get(db, org_id, &unit);
     if (rc != STORE_OK) {
         fprintf(stderr, "%s\n", rc == STORE_NOTFOUND ? "单位不存在" : db_errmsg(db));
@@ -236,8 +237,7 @@ static int org_cmd_dept_add(int argc, char **argv)
 done:
     json_decref(unit);
     json_decref(after);
-    store_release(s, db);
-    store_close(s);
+    org_cmd_close(s, db);
     return status;
 }
 

@@ -31,6 +31,7 @@
 #include "domain/users.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/parse.h"
 
 #define USER_CMD_USAGE                                                                          \
     "用法:\n"                                                                                   \
@@ -143,9 +144,8 @@ static int user_cmd_placement(user_cmd *c, int argc, char **argv, const char *ro
                                   school_id) != 0)
         return -1;
     if (scope) {
-        char *end = NULL;
-        long long id = strtoll(scope, &end, 10);
-        if (*end || id <= 0) {
+        int64_t id = parse_id(scope);
+        if (!id) {
             fputs("--scope 须为单位编号（见 edubureau org list）\n", stderr);
             return -1;
         }

@@ -23,6 +23,7 @@
 #include "http/reply.h"
 #include "http/router.h"
 #include "util/clock.h"
+#include "util/parse.h"
 #include "util/strbuf.h"
 
 #define AUDIT_MAX_FILTERS 12
@@ -134,9 +135,8 @@ static int audit_filter_parse(req *r, audit_filter *f)
     if (entity)
         audit_filter_add(f, "entity = ?", SV_T(entity));
     if (entity_id) {
-        char *end;
-        long long id = strtoll(entity_id, &end, 10);
-        if (*end || id <= 0) {
+        int64_t id = parse_id(entity_id);
+        if (!id) {
             reply_bad_request(r, "entity_id", "对象ID应为正整数");
             return -1;
         }

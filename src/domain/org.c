@@ -16,7 +16,6 @@
  */
 #include "domain/org.h"
 
-#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,7 @@
 #include "http/reply.h"
 #include "http/router.h"
 #include "util/clock.h"
+#include "util/parse.h"
 #include "util/strbuf.h"
 
 #define ORG_MAX_DEPTH 16
@@ -248,33 +248,32 @@ int org_create(store_db *db, int64_t parent_id, const char *level, const char *n
 
 /* ---- routes ---- */
 
-/* A positive id from text, or 0 when malformed. */
-static int64_t org_parse_id(const char *text)
+/* The caller when they may read module "orgs" in their scope, else NULL
+ * after replying 401 or 403. */
+static const user_ctx *org_reader(req *r)
 {
-    char *end = NULL;
-    errno = 0;
-    long long n = strtoll(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || n <= 0)
-        return 0;
-    return (int64_t)n;
+    const user_ctx *u = r->user;
+    if (!u || !u->scope_path) {
+        reply_unauthorized(r);
+        return NULL;
+    }
+    if (!access_can_read(u, "orgs", u->scope_path)) {
+        reply_forbidden(r);
+        return NULL;
+    }
+    return u;
 }
 
 /* GET /api/orgs?parent=&level= : the units of the caller's subtree. */
 static void org_list_handler(req *r)
 {
-    const user_ctx *u = r->user;
-    if (!u || !u->scope_path) {
-        reply_unauthorized(r);
+    const user_ctx *u = org_reader(r);
+    if (!u)
         return;
-    }
-    if (!access_can_read(u, "orgs", u->scope_path)) {
-        reply_forbidden(r);
-        return;
-    }
     const char *parent = req_query(r, "parent");
     const char *level = req_query(r, "level");
     int64_t parent_id = 0;
-    if (parent && (parent_id = org_parse_id(parent)) == 0) {
+    if (parent && (parent_id = parse_id(parent)) == 0) {
         reply_bad_request(r, "parent", "上级单位编号无效");
         return;
     }
@@ -301,17 +300,7 @@ static void org_list_handler(req *r)
     json_t *items = NULL;
     int rc = db_query(r->db, sb_str(&sql), params, n, &items);
     sb_free(&sql);
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    json_t *body = json_object();
-    if (!body || json_object_set_new(body, "items", items) != 0) {
-        json_decref(body);
-        reply_store_error(r, STORE_ERROR);
-        return;
-    }
-    reply_json(r, 200, body);
+    reply_items(r, rc, items);
 }
 
 /* GET /api/departments : the departments of the bureaus above the
@@ -319,15 +308,9 @@ static void org_list_handler(req *r)
  * inside it (a city or province user sees every county's). */
 static void org_departments_handler(req *r)
 {
-    const user_ctx *u = r->user;
-    if (!u || !u->scope_path) {
-        reply_unauthorized(r);
+    const user_ctx *u = org_reader(r);
+    if (!u)
         return;
-    }
-    if (!access_can_read(u, "orgs", u->scope_path)) {
-        reply_forbidden(r);
-        return;
-    }
     int64_t ids[ORG_MAX_DEPTH];
     int nids = org_path_ids(u->scope_path, ids, ORG_MAX_DEPTH);
     if (nids < 0) {
@@ -353,17 +336,7 @@ static void org_departments_handler(req *r)
     json_t *items = NULL;
     int rc = db_query(r->db, sb_str(&sql), params, n, &items);
     sb_free(&sql);
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    json_t *body = json_object();
-    if (!body || json_object_set_new(body, "items", items) != 0) {
-        json_decref(body);
-        reply_store_error(r, STORE_ERROR);
-        return;
-    }
-    reply_json(r, 200, body);
+    reply_items(r, rc, items);
 }
 
 const route org_routes[] = {

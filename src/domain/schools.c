@@ -1,5 +1,5 @@
 /*
- * schools.c - the school registry (学校) and 教育集团: rules and HTTP handlers.
+ * schools.c - the school registry (学校) and 教育集团: the records (schools.h).
  *
  * A school has a 10-digit 学校标识码 (unique), a name, 办学类型, 办学性质 and
  * 城乡分类 from fixed enumerations, a 街道/乡镇 (town_id), contact details,
@@ -14,24 +14,20 @@
  * their own school. Another school is 404 to a 学校管理员, never its data.
  * The phone is masked for 审计员.
  *
- * Every write runs in the caller's transaction with its event and audit
- * row. The same internal functions serve the API, the demo generator and
- * the unit tests (schools.h).
+ * Here: validation, create, patch, merge, status, load, the list query and
+ * 教育集团. Every write runs in the caller's transaction with its event and
+ * audit row. The HTTP handlers are in schools_api.c; the same functions
+ * serve the demo generator and the unit tests.
  */
 #include "domain/schools.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "auth/access.h"
 #include "domain/audit.h"
 #include "domain/org.h"
-#include "http/paging.h"
-#include "http/reply.h"
-#include "http/router.h"
 #include "util/clock.h"
-#include "util/log.h"
 #include "util/strbuf.h"
 
 const char *const schools_types[] = {"幼儿园", "小学", "初中", "九年一贯制学校", "十二年一贯制学校",
@@ -67,28 +63,7 @@ static const struct {
     "s.updated_at FROM schools s LEFT JOIN org_units t ON t.id = s.town_id "                   \
     "LEFT JOIN school_groups g ON g.id = s.group_id"
 
-static const xlsx_col school_xlsx_cols[] = {
-    {"code", "学校标识码", 14, XLSX_TEXT},  {"name", "学校名称", 30, XLSX_TEXT},
-    {"short_name", "简称", 14, XLSX_TEXT},  {"type", "办学类型", 14, XLSX_TEXT},
-    {"nature", "办学性质", 12, XLSX_TEXT},  {"area", "城乡分类", 10, XLSX_TEXT},
-    {"town", "街道/乡镇", 14, XLSX_TEXT},   {"address", "地址", 30, XLSX_TEXT},
-    {"head", "负责人", 10, XLSX_TEXT},      {"phone", "联系电话", 14, XLSX_TEXT},
-    {"founded_year", "建校年份", 10, XLSX_INT}, {"status", "状态", 8, XLSX_TEXT},
-    {"closed_on", "撤并日期", 12, XLSX_TEXT}, {"group_name", "教育集团", 24, XLSX_TEXT},
-    {NULL, NULL, 0, XLSX_TEXT},
-};
-
 /* ---------------------------------------------------------------- helpers */
-
-static int schools_refuse(school_error *e, int status, const char *code, const char *field,
-                          const char *message)
-{
-    e->status = status;
-    e->code = code;
-    e->field = field;
-    e->message = message;
-    return SCHOOLS_REFUSED;
-}
 
 static int schools_in_list(const char *const *list, const char *text)
 {
@@ -103,6 +78,8 @@ static int schools_in_list(const char *const *list, const char *text)
 int schools_type_valid(const char *type) { return schools_in_list(schools_types, type); }
 int schools_nature_valid(const char *nature) { return schools_in_list(schools_natures, nature); }
 int schools_area_valid(const char *area) { return schools_in_list(schools_areas, area); }
+
+int schools_status_valid(const char *status) { return schools_in_list(schools_statuses, status); }
 
 /* Number of UTF-8 characters (code points) in s. */
 static size_t schools_chars(const char *s)
@@ -144,20 +121,6 @@ static int schools_date_valid(const char *text)
         if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9'))
             return 0;
     return clock_parse(text, &t) == 0;
-}
-
-/* A positive decimal id, or 0. */
-static int64_t schools_parse_id(const char *text)
-{
-    char *end;
-    long long v;
-    if (!text || *text < '0' || *text > '9')
-        return 0;
-    errno = 0;
-    v = strtoll(text, &end, 10);
-    if (errno || *end || v <= 0)
-        return 0;
-    return (int64_t)v;
 }
 
 /* A text field of obj: NULL when absent, null or "" (optional fields). */
@@ -292,31 +255,31 @@ static json_t *schools_object(const user_ctx *u, json_t *row)
 }
 
 /* Scope and role check of u on a loaded row; u NULL passes. */
-static int schools_check(const user_ctx *u, json_t *row, int write, school_error *e)
+static int schools_check(const user_ctx *u, json_t *row, int write, refusal *e)
 {
     const char *path = json_string_value(json_object_get(row, "path"));
     if (!u)
         return 0;
     if (!access_in_scope(u, path) || !access_can_read(u, "schools", path))
-        return schools_refuse(e, 404, "not_found", NULL, "学校不存在");
+        return refuse(e, 404, "not_found", NULL, "学校不存在");
     if (write && !access_can_write(u, "schools", path))
-        return schools_refuse(e, 403, "forbidden", NULL, "无权限");
+        return refuse(e, 403, "forbidden", NULL, "无权限");
     return 0;
 }
 
 /* Load school id for an operation of u. */
 static int schools_row_for(store_db *db, const user_ctx *u, int64_t id, int write, json_t **row,
-                           school_error *e)
+                           refusal *e)
 {
     int rc = schools_row(db, id, row);
     if (rc == STORE_NOTFOUND)
-        return schools_refuse(e, 404, "not_found", NULL, "学校不存在");
+        return refuse(e, 404, "not_found", NULL, "学校不存在");
     if (rc != STORE_OK)
         return rc;
     if (schools_check(u, *row, write, e) != 0) {
         json_decref(*row);
         *row = NULL;
-        return SCHOOLS_REFUSED;
+        return REFUSED;
     }
     return 0;
 }
@@ -325,65 +288,65 @@ static int schools_row_for(store_db *db, const user_ctx *u, int64_t id, int writ
 
 /* A text field: required or optional, at most max characters (min for required). */
 static int schools_check_text(json_t *rec, const char *key, int required, size_t min, size_t max,
-                              const char *missing, const char *bad, school_error *e)
+                              const char *missing, const char *bad, refusal *e)
 {
     json_t *v = json_object_get(rec, key);
     if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
         if (required)
-            return schools_refuse(e, 400, "missing", key, missing);
+            return refuse(e, 400, "missing", key, missing);
         return 0;
     }
     if (!json_is_string(v))
-        return schools_refuse(e, 400, "invalid", key, bad);
+        return refuse(e, 400, "invalid", key, bad);
     size_t n = schools_chars(json_string_value(v));
     if (n < min || n > max)
-        return schools_refuse(e, 400, "invalid", key, bad);
+        return refuse(e, 400, "invalid", key, bad);
     return 0;
 }
 
 /* An id field: json integer > 0 (or absent/null when optional). 0 when absent. */
 static int schools_check_id(json_t *rec, const char *key, int required, const char *missing,
-                            const char *bad, int64_t *out, school_error *e)
+                            const char *bad, int64_t *out, refusal *e)
 {
     json_t *v = json_object_get(rec, key);
     *out = 0;
     if (!v || json_is_null(v)) {
         if (required)
-            return schools_refuse(e, 400, "missing", key, missing);
+            return refuse(e, 400, "missing", key, missing);
         return 0;
     }
     if (!json_is_integer(v) || json_integer_value(v) <= 0)
-        return schools_refuse(e, 400, "invalid", key, bad);
+        return refuse(e, 400, "invalid", key, bad);
     *out = json_integer_value(v);
     return 0;
 }
 
 static int schools_check_enum(json_t *rec, const char *key, const char *const *list,
-                              const char *missing, const char *bad, school_error *e)
+                              const char *missing, const char *bad, refusal *e)
 {
     json_t *v = json_object_get(rec, key);
     if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0))
-        return schools_refuse(e, 400, "missing", key, missing);
+        return refuse(e, 400, "missing", key, missing);
     if (!schools_in_list(list, json_string_value(v)))
-        return schools_refuse(e, 400, "invalid", key, bad);
+        return refuse(e, 400, "invalid", key, bad);
     return 0;
 }
 
-static int schools_check_code(json_t *rec, school_error *e)
+static int schools_check_code(json_t *rec, refusal *e)
 {
     json_t *v = json_object_get(rec, "code");
     const char *code = json_string_value(v);
     if (!v || json_is_null(v) || (code && !*code))
-        return schools_refuse(e, 400, "missing", "code", "请填写学校标识码");
+        return refuse(e, 400, "missing", "code", "请填写学校标识码");
     if (!code || strlen(code) != 10)
-        return schools_refuse(e, 400, "invalid", "code", "学校标识码应为 10 位数字");
+        return refuse(e, 400, "invalid", "code", "学校标识码应为 10 位数字");
     for (int i = 0; i < 10; i++)
         if (code[i] < '0' || code[i] > '9')
-            return schools_refuse(e, 400, "invalid", "code", "学校标识码应为 10 位数字");
+            return refuse(e, 400, "invalid", "code", "学校标识码应为 10 位数字");
     return 0;
 }
 
-static int schools_check_phone(json_t *rec, school_error *e)
+static int schools_check_phone(json_t *rec, refusal *e)
 {
     json_t *v = json_object_get(rec, "phone");
     const char *phone = json_string_value(v);
@@ -391,37 +354,36 @@ static int schools_check_phone(json_t *rec, school_error *e)
     if (!v || json_is_null(v) || (phone && !*phone))
         return 0;
     if (!phone)
-        return schools_refuse(e, 400, "invalid", "phone", "联系电话应为 7 至 20 位数字或连字符");
+        return refuse(e, 400, "invalid", "phone", "联系电话应为 7 至 20 位数字或连字符");
     n = strlen(phone);
     if (n < 7 || n > 20)
-        return schools_refuse(e, 400, "invalid", "phone", "联系电话应为 7 至 20 位数字或连字符");
+        return refuse(e, 400, "invalid", "phone", "联系电话应为 7 至 20 位数字或连字符");
     for (size_t i = 0; i < n; i++)
         if ((phone[i] < '0' || phone[i] > '9') && phone[i] != '-')
-            return schools_refuse(e, 400, "invalid", "phone",
-                                  "联系电话应为 7 至 20 位数字或连字符");
+            return refuse(e, 400, "invalid", "phone", "联系电话应为 7 至 20 位数字或连字符");
     return 0;
 }
 
-static int schools_check_year(json_t *rec, school_error *e)
+static int schools_check_year(json_t *rec, refusal *e)
 {
     json_t *v = json_object_get(rec, "founded_year");
     if (!v || json_is_null(v))
         return 0;
     if (!json_is_integer(v) || json_integer_value(v) < 1900 ||
         json_integer_value(v) > schools_current_year())
-        return schools_refuse(e, 400, "invalid", "founded_year", "建校年份应在 1900 年至今年之间");
+        return refuse(e, 400, "invalid", "founded_year", "建校年份应在 1900 年至今年之间");
     return 0;
 }
 
 /* town_id: an org unit of level town, inside town_scope when given. */
 static int schools_check_town(store_db *db, int64_t town_id, const char *town_scope,
-                              json_t **town_out, school_error *e)
+                              json_t **town_out, refusal *e)
 {
     json_t *town = NULL;
     sval p[] = {SV_I(town_id)};
     int rc = db_query_one(db, "SELECT level, path FROM org_units WHERE id = ?", p, 1, &town);
     if (rc == STORE_NOTFOUND)
-        return schools_refuse(e, 400, "invalid", "town_id", "所属街道/乡镇不存在");
+        return refuse(e, 400, "invalid", "town_id", "所属街道/乡镇不存在");
     if (rc != STORE_OK)
         return rc;
     const char *level = json_string_value(json_object_get(town, "level"));
@@ -430,8 +392,8 @@ static int schools_check_town(store_db *db, int64_t town_id, const char *town_sc
     int in_scope = !town_scope || (path && strncmp(path, town_scope, strlen(town_scope)) == 0);
     if (!is_town || !in_scope) {
         json_decref(town);
-        return schools_refuse(e, 400, "invalid", "town_id",
-                              is_town ? "所属街道/乡镇不在您的管理范围内" : "所属单位应为街道或乡镇");
+        return refuse(e, 400, "invalid", "town_id",
+                      is_town ? "所属街道/乡镇不在您的管理范围内" : "所属单位应为街道或乡镇");
     }
     *town_out = town;
     return 0;
@@ -439,7 +401,7 @@ static int schools_check_town(store_db *db, int64_t town_id, const char *town_sc
 
 /* group_id: a 教育集团 of the county the town (at town_path) lies in. */
 static int schools_check_group(store_db *db, int64_t group_id, const char *town_path,
-                               school_error *e)
+                               refusal *e)
 {
     int64_t found;
     sval p[] = {SV_I(group_id), SV_T(town_path), SV_T(town_path)};
@@ -448,17 +410,17 @@ static int schools_check_group(store_db *db, int64_t group_id, const char *town_
                           "WHERE g.id = ? AND ? >= c.path AND ? < c.path || '~'",
                           p, 3, &found);
     if (rc == STORE_NOTFOUND)
-        return schools_refuse(e, 400, "invalid", "group_id", "教育集团不存在或不属于学校所在县（市、区）");
+        return refuse(e, 400, "invalid", "group_id", "教育集团不存在或不属于学校所在县（市、区）");
     return rc;
 }
 
-int schools_validate(store_db *db, json_t *rec, const char *town_scope, school_error *e)
+int schools_validate(store_db *db, json_t *rec, const char *town_scope, refusal *e)
 {
     int64_t town_id, group_id;
     int rc;
 
     if (!json_is_object(rec))
-        return schools_refuse(e, 400, "bad_json", NULL, "请求体应为 JSON 对象");
+        return refuse(e, 400, "bad_json", NULL, "请求体应为 JSON 对象");
     if (schools_check_code(rec, e) ||
         schools_check_text(rec, "name", 1, 2, 60, "请填写学校名称", "学校名称应为 2 至 60 个字", e) ||
         schools_check_text(rec, "short_name", 0, 1, 30, NULL, "简称不超过 30 个字", e) ||
@@ -470,10 +432,10 @@ int schools_validate(store_db *db, json_t *rec, const char *town_scope, school_e
         schools_check_text(rec, "head", 0, 1, 30, NULL, "负责人不超过 30 个字", e) ||
         schools_check_phone(rec, e) || schools_check_year(rec, e) ||
         schools_check_id(rec, "group_id", 0, NULL, "教育集团无效", &group_id, e))
-        return SCHOOLS_REFUSED;
+        return REFUSED;
     if (strcmp(schools_text(rec, "nature"), "普惠性民办") == 0 &&
         strcmp(schools_text(rec, "type"), "幼儿园") != 0)
-        return schools_refuse(e, 400, "invalid", "nature", "普惠性民办仅适用于幼儿园");
+        return refuse(e, 400, "invalid", "nature", "普惠性民办仅适用于幼儿园");
     json_t *town = NULL;
     rc = schools_check_town(db, town_id, town_scope, &town, e);
     if (rc != 0)
@@ -485,7 +447,7 @@ int schools_validate(store_db *db, json_t *rec, const char *town_scope, school_e
 }
 
 /* 409 when another school than self_id already has code. */
-static int schools_check_unique(store_db *db, const char *code, int64_t self_id, school_error *e)
+static int schools_check_unique(store_db *db, const char *code, int64_t self_id, refusal *e)
 {
     int64_t other;
     sval p[] = {SV_T(code)};
@@ -494,7 +456,7 @@ static int schools_check_unique(store_db *db, const char *code, int64_t self_id,
         return 0;
     if (rc != STORE_OK)
         return rc;
-    schools_refuse(e, 409, "conflict", "code", "学校标识码已存在");
+    refuse(e, 409, "conflict", "code", "学校标识码已存在");
     return STORE_CONSTRAINT;
 }
 
@@ -541,14 +503,14 @@ static json_t *schools_merged(json_t *current, json_t *changes)
 }
 
 static int schools_insert(store_db *db, const user_ctx *u, const char *ip, json_t *rec,
-                          const char *on_date, int audit, int64_t *id_out, school_error *e);
+                          const char *on_date, int audit, int64_t *id_out, refusal *e);
 
 int schools_create(store_db *db, const user_ctx *u, const char *ip, json_t *in,
-                   const char *on_date, int audit, int64_t *id_out, school_error *e)
+                   const char *on_date, int audit, int64_t *id_out, refusal *e)
 {
     memset(e, 0, sizeof *e);
     if (!json_is_object(in))
-        return schools_refuse(e, 400, "bad_json", NULL, "请求体应为 JSON 对象");
+        return refuse(e, 400, "bad_json", NULL, "请求体应为 JSON 对象");
     json_t *rec = schools_merged(NULL, in);
     int rc = schools_insert(db, u, ip, rec, on_date, audit, id_out, e);
     json_decref(rec);
@@ -557,7 +519,7 @@ int schools_create(store_db *db, const user_ctx *u, const char *ip, json_t *in,
 
 /* schools_create on a normalised record. */
 static int schools_insert(store_db *db, const user_ctx *u, const char *ip, json_t *rec,
-                          const char *on_date, int audit, int64_t *id_out, school_error *e)
+                          const char *on_date, int audit, int64_t *id_out, refusal *e)
 {
     json_t *town = NULL;
     int64_t org_id = 0, id = 0, now = clock_now();
@@ -566,7 +528,7 @@ static int schools_insert(store_db *db, const user_ctx *u, const char *ip, json_
 
     memset(e, 0, sizeof *e);
     if (u && (schools_role_is(u, ROLE_SCHOOL) || !access_can_write(u, "schools", u->scope_path)))
-        return schools_refuse(e, 403, "forbidden", NULL, "无权限");
+        return refuse(e, 403, "forbidden", NULL, "无权限");
     rc = schools_validate(db, rec, u ? u->scope_path : NULL, e);
     if (rc != 0)
         return rc;
@@ -576,7 +538,7 @@ static int schools_insert(store_db *db, const user_ctx *u, const char *ip, json_
     const char *town_path = json_string_value(json_object_get(town, "path"));
     if (u && !access_can_write(u, "schools", town_path)) {
         json_decref(town);
-        return schools_refuse(e, 403, "forbidden", "town_id", "无权在该街道/乡镇新建学校");
+        return refuse(e, 403, "forbidden", "town_id", "无权在该街道/乡镇新建学校");
     }
     const char *code = schools_text(rec, "code");
     rc = schools_check_unique(db, code, 0, e);
@@ -599,7 +561,7 @@ static int schools_insert(store_db *db, const user_ctx *u, const char *ip, json_
                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                    p, 16, &id);
     if (rc == STORE_CONSTRAINT)
-        schools_refuse(e, 409, "conflict", "code", "学校标识码已存在");
+        refuse(e, 409, "conflict", "code", "学校标识码已存在");
     if (rc != STORE_OK) {
         free(path);
         return rc;
@@ -621,7 +583,6 @@ static int schools_insert(store_db *db, const user_ctx *u, const char *ip, json_
         *id_out = id;
     return rc;
 }
-
 
 /* Move the school's org unit under a new town: its parent and the path of
  * the unit and of the school row (a school unit has no children). */
@@ -666,7 +627,7 @@ static const char *schools_forbidden_field(json_t *current, json_t *changes)
 }
 
 int schools_patch(store_db *db, const user_ctx *u, const char *ip, int64_t id, json_t *changes,
-                  school_error *e)
+                  refusal *e)
 {
     json_t *row = NULL, *before = NULL, *rec = NULL, *after = NULL;
     char *new_path = NULL;
@@ -675,7 +636,7 @@ int schools_patch(store_db *db, const user_ctx *u, const char *ip, int64_t id, j
 
     memset(e, 0, sizeof *e);
     if (!json_is_object(changes))
-        return schools_refuse(e, 400, "bad_json", NULL, "请求体应为 JSON 对象");
+        return refuse(e, 400, "bad_json", NULL, "请求体应为 JSON 对象");
     rc = schools_row_for(db, u, id, 1, &row, e);
     if (rc != 0)
         return rc;
@@ -683,14 +644,14 @@ int schools_patch(store_db *db, const user_ctx *u, const char *ip, int64_t id, j
     if (json_object_get(changes, "status")) {
         json_t *n = json_object_get(changes, "status");
         if (!json_equal(n, json_object_get(before, "status"))) {
-            rc = schools_refuse(e, 400, "invalid", "status", "状态只能通过撤并或停办操作修改");
+            rc = refuse(e, 400, "invalid", "status", "状态只能通过撤并或停办操作修改");
             goto done;
         }
     }
     if (schools_role_is(u, ROLE_SCHOOL)) {
         const char *field = schools_forbidden_field(before, changes);
         if (field) {
-            rc = schools_refuse(e, 403, "forbidden", field, "学校管理员只能修改简称、地址、负责人和联系电话");
+            rc = refuse(e, 403, "forbidden", field, "学校管理员只能修改简称、地址、负责人和联系电话");
             goto done;
         }
     }
@@ -723,7 +684,7 @@ int schools_patch(store_db *db, const user_ctx *u, const char *ip, int64_t id, j
         int ok = !u || access_can_write(u, "schools", json_string_value(json_object_get(town, "path")));
         json_decref(town);
         if (!ok) {
-            rc = schools_refuse(e, 403, "forbidden", "town_id", "无权将学校移至该街道/乡镇");
+            rc = refuse(e, 403, "forbidden", "town_id", "无权将学校移至该街道/乡镇");
             goto done;
         }
         rc = schools_move(db, row, new_town, &new_path);
@@ -741,7 +702,7 @@ int schools_patch(store_db *db, const user_ctx *u, const char *ip, int64_t id, j
                  "group_id = ?, updated_at = ? WHERE id = ?",
                  p, 14);
     if (rc == STORE_CONSTRAINT)
-        schools_refuse(e, 409, "conflict", "code", "学校标识码已存在");
+        refuse(e, 409, "conflict", "code", "学校标识码已存在");
     if (rc != STORE_OK)
         goto done;
     if (!json_equal(json_object_get(before, "name"), json_object_get(rec, "name"))) {
@@ -772,18 +733,18 @@ done:
 }
 
 /* The date (YYYY-MM-DD) and optional note of a merge or status change. */
-static int schools_check_date_note(const char *date, const char *note, school_error *e)
+static int schools_check_date_note(const char *date, const char *note, refusal *e)
 {
     if (!schools_date_valid(date))
-        return schools_refuse(e, 400, "invalid", "date", "日期格式应为 YYYY-MM-DD");
+        return refuse(e, 400, "invalid", "date", "日期格式应为 YYYY-MM-DD");
     if (note && schools_chars(note) > 200)
-        return schools_refuse(e, 400, "invalid", "note", "说明不超过 200 个字");
+        return refuse(e, 400, "invalid", "note", "说明不超过 200 个字");
     return 0;
 }
 
 /* Shared start of merge and status: the school, writable, not by a 学校管理员. */
 static int schools_status_start(store_db *db, const user_ctx *u, int64_t id, json_t **row,
-                                json_t **before, school_error *e)
+                                json_t **before, refusal *e)
 {
     int rc;
     memset(e, 0, sizeof *e);
@@ -795,7 +756,7 @@ static int schools_status_start(store_db *db, const user_ctx *u, int64_t id, jso
     if (schools_role_is(u, ROLE_SCHOOL)) {
         json_decref(*row);
         *row = NULL;
-        return schools_refuse(e, 403, "forbidden", NULL, "学校管理员不能变更学校状态");
+        return refuse(e, 403, "forbidden", NULL, "学校管理员不能变更学校状态");
     }
     *before = schools_object(NULL, *row);
     return 0;
@@ -815,7 +776,7 @@ static int schools_status_finish(store_db *db, const user_ctx *u, const char *ip
 }
 
 int schools_merge(store_db *db, const user_ctx *u, const char *ip, int64_t id, int64_t into_id,
-                  const char *date, const char *note, int audit, school_error *e)
+                  const char *date, const char *note, int audit, refusal *e)
 {
     json_t *row = NULL, *before = NULL, *target = NULL;
     int rc = schools_status_start(db, u, id, &row, &before, e);
@@ -823,32 +784,32 @@ int schools_merge(store_db *db, const user_ctx *u, const char *ip, int64_t id, i
         return rc;
     const char *status = json_string_value(json_object_get(row, "status"));
     if (!status || strcmp(status, "在办") != 0) {
-        rc = schools_refuse(e, 409, "conflict", "status", "只有在办学校可以撤并");
+        rc = refuse(e, 409, "conflict", "status", "只有在办学校可以撤并");
         goto done;
     }
     if (into_id <= 0) {
-        rc = schools_refuse(e, 400, "missing", "into_id", "请选择并入的学校");
+        rc = refuse(e, 400, "missing", "into_id", "请选择并入的学校");
         goto done;
     }
     if (into_id == id) {
-        rc = schools_refuse(e, 400, "invalid", "into_id", "不能并入本校");
+        rc = refuse(e, 400, "invalid", "into_id", "不能并入本校");
         goto done;
     }
     rc = schools_row(db, into_id, &target);
     if (rc == STORE_NOTFOUND || (rc == STORE_OK && u &&
                                  !access_in_scope(u, json_string_value(json_object_get(target, "path"))))) {
-        rc = schools_refuse(e, 400, "invalid", "into_id", "并入学校不存在或不在管理范围内");
+        rc = refuse(e, 400, "invalid", "into_id", "并入学校不存在或不在管理范围内");
         goto done;
     }
     if (rc != STORE_OK)
         goto done;
     status = json_string_value(json_object_get(target, "status"));
     if (!status || strcmp(status, "在办") != 0) {
-        rc = schools_refuse(e, 400, "invalid", "into_id", "并入学校须为在办学校");
+        rc = refuse(e, 400, "invalid", "into_id", "并入学校须为在办学校");
         goto done;
     }
     if (!date || !*date) {
-        rc = schools_refuse(e, 400, "missing", "date", "请填写撤并日期");
+        rc = refuse(e, 400, "missing", "date", "请填写撤并日期");
         goto done;
     }
     rc = schools_check_date_note(date, note, e);
@@ -874,7 +835,7 @@ done:
 }
 
 int schools_set_status(store_db *db, const user_ctx *u, const char *ip, int64_t id,
-                       const char *status, const char *date, const char *note, school_error *e)
+                       const char *status, const char *date, const char *note, refusal *e)
 {
     json_t *row = NULL, *before = NULL;
     char today[11];
@@ -884,22 +845,22 @@ int schools_set_status(store_db *db, const user_ctx *u, const char *ip, int64_t 
         return rc;
     const char *current = json_string_value(json_object_get(row, "status"));
     if (!status || !*status) {
-        rc = schools_refuse(e, 400, "missing", "status", "请选择状态");
+        rc = refuse(e, 400, "missing", "status", "请选择状态");
         goto done;
     }
     if (strcmp(status, "停办") != 0 && strcmp(status, "在办") != 0) {
-        rc = schools_refuse(e, 400, "invalid", "status", "状态只能改为停办或在办");
+        rc = refuse(e, 400, "invalid", "status", "状态只能改为停办或在办");
         goto done;
     }
     reopen = strcmp(status, "在办") == 0;
     if (reopen ? strcmp(current, "在办") == 0 : strcmp(current, "在办") != 0) {
-        rc = schools_refuse(e, 409, "conflict", "status",
-                            reopen ? "该学校已是在办状态" : "只有在办学校可以停办");
+        rc = refuse(e, 409, "conflict", "status",
+                    reopen ? "该学校已是在办状态" : "只有在办学校可以停办");
         goto done;
     }
     if (!date || !*date) {
         if (!reopen) {
-            rc = schools_refuse(e, 400, "missing", "date", "请填写停办日期");
+            rc = refuse(e, 400, "missing", "date", "请填写停办日期");
             goto done;
         }
         schools_today(today);
@@ -979,7 +940,7 @@ static int schools_detail(store_db *db, json_t *o)
 int schools_load(store_db *db, const user_ctx *u, int64_t id, int with_detail, json_t **out)
 {
     json_t *row = NULL;
-    school_error e;
+    refusal e;
     int rc = schools_row(db, id, &row);
     *out = NULL;
     if (rc != STORE_OK)
@@ -1001,6 +962,39 @@ int schools_load(store_db *db, const user_ctx *u, int64_t id, int with_detail, j
     return STORE_OK;
 }
 
+int schools_query(store_db *db, const user_ctx *u, const char *where, sval *params, int nparams,
+                  const char *order, int64_t limit, int64_t offset, int64_t *total,
+                  json_t **items)
+{
+    strbuf sql = STRBUF_INIT;
+    json_t *rows = NULL, *row;
+    size_t i;
+
+    *items = NULL;
+    sb_appendf(&sql, "SELECT COUNT(*) FROM schools s%s", where);
+    int rc = db_query_int(db, sb_str(&sql), params, nparams, total);
+    if (rc == STORE_OK) {
+        /* The page's ids come from the scope index alone; only those rows
+         * are then read and joined. */
+        sb_reset(&sql);
+        sb_appendf(&sql,
+                   SCHOOL_SELECT " WHERE s.id IN (SELECT s.id FROM schools s "
+                   "LEFT JOIN org_units t ON t.id = s.town_id%s "
+                   "ORDER BY %s LIMIT ? OFFSET ?) ORDER BY %s",
+                   where, order, order);
+        params[nparams] = SV_I(limit);
+        params[nparams + 1] = SV_I(offset);
+        rc = db_query(db, sb_str(&sql), params, nparams + 2, &rows);
+    }
+    sb_free(&sql);
+    if (rc != STORE_OK)
+        return rc;
+    *items = json_array();
+    json_array_foreach(rows, i, row) json_array_append_new(*items, schools_object(u, row));
+    json_decref(rows);
+    return STORE_OK;
+}
+
 /* The county org unit above path (STORE_NOTFOUND when none). */
 static int schools_county_of(store_db *db, const char *path, int64_t *county_id)
 {
@@ -1014,7 +1008,7 @@ static int schools_county_of(store_db *db, const char *path, int64_t *county_id)
 
 int schools_group_create(store_db *db, const user_ctx *u, const char *ip, const char *name,
                          const char *kind, int64_t lead_school_id, int audit, int64_t *id_out,
-                         school_error *e)
+                         refusal *e)
 {
     json_t *lead = NULL;
     int64_t county_id = 0, id = 0, existing;
@@ -1022,34 +1016,34 @@ int schools_group_create(store_db *db, const user_ctx *u, const char *ip, const 
 
     memset(e, 0, sizeof *e);
     if (u && (schools_role_is(u, ROLE_SCHOOL) || !access_can_write(u, "schools", u->scope_path)))
-        return schools_refuse(e, 403, "forbidden", NULL, "无权限");
+        return refuse(e, 403, "forbidden", NULL, "无权限");
     if (!name || !*name)
-        return schools_refuse(e, 400, "missing", "name", "请填写集团名称");
+        return refuse(e, 400, "missing", "name", "请填写集团名称");
     if (schools_chars(name) < 2 || schools_chars(name) > 60)
-        return schools_refuse(e, 400, "invalid", "name", "集团名称应为 2 至 60 个字");
+        return refuse(e, 400, "invalid", "name", "集团名称应为 2 至 60 个字");
     if (!kind || !*kind)
-        return schools_refuse(e, 400, "missing", "kind", "请选择集团类型");
+        return refuse(e, 400, "missing", "kind", "请选择集团类型");
     if (!schools_in_list(group_kinds, kind))
-        return schools_refuse(e, 400, "invalid", "kind", "集团类型应为紧密型或联盟型");
+        return refuse(e, 400, "invalid", "kind", "集团类型应为紧密型或联盟型");
     if (lead_school_id <= 0)
-        return schools_refuse(e, 400, "missing", "lead_school_id", "请选择牵头学校");
+        return refuse(e, 400, "missing", "lead_school_id", "请选择牵头学校");
     rc = schools_row(db, lead_school_id, &lead);
     if (rc == STORE_NOTFOUND)
-        return schools_refuse(e, 400, "invalid", "lead_school_id", "牵头学校不存在或不在管理范围内");
+        return refuse(e, 400, "invalid", "lead_school_id", "牵头学校不存在或不在管理范围内");
     if (rc != STORE_OK)
         return rc;
     const char *path = json_string_value(json_object_get(lead, "path"));
     if (u && !access_in_scope(u, path)) {
-        rc = schools_refuse(e, 400, "invalid", "lead_school_id", "牵头学校不存在或不在管理范围内");
+        rc = refuse(e, 400, "invalid", "lead_school_id", "牵头学校不存在或不在管理范围内");
         goto done;
     }
     if (u && !access_can_write(u, "schools", path)) {
-        rc = schools_refuse(e, 403, "forbidden", "lead_school_id", "无权限");
+        rc = refuse(e, 403, "forbidden", "lead_school_id", "无权限");
         goto done;
     }
     rc = schools_county_of(db, path, &county_id);
     if (rc == STORE_NOTFOUND) {
-        rc = schools_refuse(e, 400, "invalid", "lead_school_id", "牵头学校不属于任何县（市、区）");
+        rc = refuse(e, 400, "invalid", "lead_school_id", "牵头学校不属于任何县（市、区）");
         goto done;
     }
     if (rc != STORE_OK)
@@ -1058,7 +1052,7 @@ int schools_group_create(store_db *db, const user_ctx *u, const char *ip, const 
     rc = db_query_int(db, "SELECT id FROM school_groups WHERE county_org_id = ? AND name = ?", q, 2,
                       &existing);
     if (rc == STORE_OK) {
-        schools_refuse(e, 409, "conflict", "name", "集团名称已存在");
+        refuse(e, 409, "conflict", "name", "集团名称已存在");
         rc = STORE_CONSTRAINT;
         goto done;
     }
@@ -1071,7 +1065,7 @@ int schools_group_create(store_db *db, const user_ctx *u, const char *ip, const 
                    "VALUES (?, ?, ?, ?, ?) RETURNING id",
                    p, 5, &id);
     if (rc == STORE_CONSTRAINT)
-        schools_refuse(e, 409, "conflict", "name", "集团名称已存在");
+        refuse(e, 409, "conflict", "name", "集团名称已存在");
     if (rc != STORE_OK)
         goto done;
     sval j[] = {SV_I(id), SV_I(now), SV_I(lead_school_id)};
@@ -1090,408 +1084,3 @@ done:
     json_decref(lead);
     return rc;
 }
-
-/* ------------------------------------------------------------- handlers */
-
-/* Answer a refused or failed operation. */
-static void schools_reply_fail(req *r, int rc, const school_error *e)
-{
-    if (e->status)
-        reply_error(r, e->status, e->code, e->message, e->field);
-    else
-        reply_store_error(r, rc);
-}
-
-static int schools_body(req *r)
-{
-    if (!json_is_object(r->json)) {
-        reply_error(r, 400, "bad_json", "请求体应为 JSON 对象", NULL);
-        return -1;
-    }
-    return 0;
-}
-
-/* Run op inside a transaction; on success reply the school (detail) with status. */
-typedef int (*schools_op)(req *r, int64_t id, int64_t *id_out, school_error *e);
-
-static void schools_run(req *r, int64_t id, schools_op op, int status)
-{
-    school_error e = {0};
-    int64_t result_id = id;
-    json_t *o = NULL;
-    int rc = db_begin(r->db);
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    rc = op(r, id, &result_id, &e);
-    if (rc == STORE_OK)
-        rc = db_commit(r->db);
-    if (rc != STORE_OK) {
-        db_rollback(r->db);
-        if (rc != SCHOOLS_REFUSED && !e.status)
-            log_error("%s %s: %s", r->method, r->path, db_errmsg(r->db));
-        schools_reply_fail(r, rc, &e);
-        return;
-    }
-    rc = schools_load(r->db, r->user, result_id, 1, &o);
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    reply_json(r, status, o);
-}
-
-static int64_t schools_route_id(req *r)
-{
-    int64_t id = schools_parse_id(req_param(r, "id"));
-    if (!id)
-        reply_not_found(r);
-    return id;
-}
-
-/* Append "AND <expr>" with one text parameter. */
-static void schools_where(strbuf *sql, const char *expr, sval *p, int *n, sval v)
-{
-    sb_append(sql, " AND ");
-    sb_append(sql, expr);
-    p[(*n)++] = v;
-}
-
-/* "50%_x" -> "%50\%\_x%" for LIKE ... ESCAPE '\'. */
-static const char *schools_like(arena *a, const char *q)
-{
-    size_t n = strlen(q);
-    char *out = arena_alloc(a, 2 * n + 3), *w = out;
-    *w++ = '%';
-    for (const char *s = q; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '\\')
-            *w++ = '\\';
-        *w++ = *s;
-    }
-    *w++ = '%';
-    *w = '\0';
-    return out;
-}
-
-/* ORDER BY for sort (whitelist), or NULL when unknown. */
-static const char *schools_order(arena *a, const char *sort)
-{
-    static const struct {
-        const char *name;
-        const char *column;
-    } sorts[] = {
-        {"code", "s.code"},     {"name", "s.name"},     {"type", "s.type"},
-        {"nature", "s.nature"}, {"area", "s.area"},     {"town", "t.name"},
-        {"status", "s.status"}, {"founded_year", "s.founded_year"},
-    };
-    int desc = 0;
-    if (!sort)
-        sort = "code";
-    if (*sort == '-') {
-        desc = 1;
-        sort++;
-    }
-    for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++) {
-        if (strcmp(sorts[i].name, sort) != 0)
-            continue;
-        if (strcmp(sort, "code") == 0)
-            return desc ? "s.code DESC" : "s.code";
-        return arena_printf(a, "%s%s, s.code", sorts[i].column, desc ? " DESC" : "");
-    }
-    return NULL;
-}
-
-/* Enumeration filter: 0 ok (added when given), -1 replied 400. */
-static int schools_filter_enum(req *r, strbuf *sql, sval *p, int *n, const char *name,
-                               const char *expr, const char *const *list, const char *message)
-{
-    const char *v = req_query(r, name);
-    if (!v)
-        return 0;
-    if (!schools_in_list(list, v)) {
-        reply_bad_request(r, name, message);
-        return -1;
-    }
-    schools_where(sql, expr, p, n, SV_T(v));
-    return 0;
-}
-
-static int schools_filter_id(req *r, strbuf *sql, sval *p, int *n, const char *name,
-                             const char *expr, const char *message)
-{
-    const char *v = req_query(r, name);
-    if (!v)
-        return 0;
-    int64_t id = schools_parse_id(v);
-    if (!id) {
-        reply_bad_request(r, name, message);
-        return -1;
-    }
-    schools_where(sql, expr, p, n, SV_I(id));
-    return 0;
-}
-
-static void schools_list_handler(req *r)
-{
-    const user_ctx *u = r->user;
-    paging pg;
-    strbuf where = STRBUF_INIT;
-    sval p[16];
-    int n = 0;
-    json_t *rows = NULL;
-    int64_t total = 0;
-
-    if (paging_parse(r, &pg) != 0)
-        return;
-    if (!access_can_read(u, "schools", u->scope_path)) {
-        reply_forbidden(r);
-        return;
-    }
-    const char *order = schools_order(r->a, req_query(r, "sort"));
-    if (!order) {
-        reply_bad_request(r, "sort", "排序字段无效");
-        return;
-    }
-    sb_append(&where, " WHERE s.path >= ? AND s.path < ?");
-    p[n++] = SV_T(u->scope_path);
-    p[n++] = SV_T(org_scope_upper(r->a, u->scope_path));
-    const char *q = req_query(r, "q");
-    if (q) {
-        /* A 学校标识码 is digits only: a q with anything else cannot match
-         * one, and the province-wide scan is a third cheaper without it. */
-        const char *like = schools_like(r->a, q);
-        sb_append(&where, " AND (s.name LIKE ? ESCAPE '\\' OR s.short_name LIKE ? ESCAPE '\\'");
-        p[n++] = SV_T(like);
-        p[n++] = SV_T(like);
-        if (strspn(q, "0123456789") == strlen(q)) {
-            sb_append(&where, " OR s.code LIKE ? ESCAPE '\\'");
-            p[n++] = SV_T(like);
-        }
-        sb_append(&where, ")");
-    }
-    if (schools_filter_enum(r, &where, p, &n, "type", "s.type = ?", schools_types, "办学类型无效") ||
-        schools_filter_enum(r, &where, p, &n, "nature", "s.nature = ?", schools_natures,
-                            "办学性质无效") ||
-        schools_filter_enum(r, &where, p, &n, "area", "s.area = ?", schools_areas, "城乡分类无效") ||
-        schools_filter_enum(r, &where, p, &n, "status", "s.status = ?", schools_statuses,
-                            "状态无效") ||
-        schools_filter_id(r, &where, p, &n, "town", "s.town_id = ?", "街道/乡镇无效") ||
-        schools_filter_id(r, &where, p, &n, "group", "s.group_id = ?", "教育集团无效")) {
-        sb_free(&where);
-        return;
-    }
-    char *count_sql = arena_printf(r->a, "SELECT COUNT(*) FROM schools s%s", sb_str(&where));
-    int rc = db_query_int(r->db, count_sql, p, n, &total);
-    if (rc == STORE_OK) {
-        /* The page's ids come from the scope index alone; only those rows
-         * are then read and joined. */
-        char *sql = arena_printf(r->a,
-                                 SCHOOL_SELECT " WHERE s.id IN (SELECT s.id FROM schools s "
-                                 "LEFT JOIN org_units t ON t.id = s.town_id%s "
-                                 "ORDER BY %s LIMIT ? OFFSET ?) ORDER BY %s",
-                                 sb_str(&where), order, order);
-        p[n] = SV_I(pg.limit);
-        p[n + 1] = SV_I(pg.offset);
-        rc = db_query(r->db, sql, p, n + 2, &rows);
-    }
-    sb_free(&where);
-    if (rc != STORE_OK) {
-        log_error("GET /api/schools: %s", db_errmsg(r->db));
-        reply_store_error(r, rc);
-        return;
-    }
-    json_t *items = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) json_array_append_new(items, schools_object(u, row));
-    json_decref(rows);
-    paging_reply(r, &pg, items, total, "学校", school_xlsx_cols);
-}
-
-static void schools_get_handler(req *r)
-{
-    json_t *o = NULL;
-    int64_t id = schools_route_id(r);
-    if (!id)
-        return;
-    int rc = schools_load(r->db, r->user, id, 1, &o);
-    if (rc == STORE_NOTFOUND) {
-        reply_error(r, 404, "not_found", "学校不存在", NULL);
-        return;
-    }
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    reply_json(r, 200, o);
-}
-
-/* An operation on the school of the route, with a JSON body. */
-static void schools_run_on(req *r, schools_op op)
-{
-    int64_t id;
-    if (schools_body(r) != 0 || !(id = schools_route_id(r)))
-        return;
-    schools_run(r, id, op, 200);
-}
-
-static int schools_create_op(req *r, int64_t id, int64_t *id_out, school_error *e)
-{
-    (void)id;
-    return schools_create(r->db, r->user, r->ip, r->json, NULL, 1, id_out, e);
-}
-
-static void schools_create_handler(req *r)
-{
-    if (schools_body(r) == 0)
-        schools_run(r, 0, schools_create_op, 201);
-}
-
-static int schools_patch_op(req *r, int64_t id, int64_t *id_out, school_error *e)
-{
-    (void)id_out;
-    return schools_patch(r->db, r->user, r->ip, id, r->json, e);
-}
-
-static void schools_patch_handler(req *r)
-{
-    schools_run_on(r, schools_patch_op);
-}
-
-static int schools_merge_op(req *r, int64_t id, int64_t *id_out, school_error *e)
-{
-    json_t *into = json_object_get(r->json, "into_id");
-    (void)id_out;
-    if (into && !json_is_null(into) && (!json_is_integer(into) || json_integer_value(into) <= 0)) {
-        memset(e, 0, sizeof *e);
-        return schools_refuse(e, 400, "invalid", "into_id", "并入学校无效");
-    }
-    return schools_merge(r->db, r->user, r->ip, id, json_integer_value(into),
-                         schools_text(r->json, "date"), schools_text(r->json, "note"), 1, e);
-}
-
-static void schools_merge_handler(req *r)
-{
-    schools_run_on(r, schools_merge_op);
-}
-
-static int schools_status_op(req *r, int64_t id, int64_t *id_out, school_error *e)
-{
-    (void)id_out;
-    return schools_set_status(r->db, r->user, r->ip, id, schools_text(r->json, "status"),
-                              schools_text(r->json, "date"), schools_text(r->json, "note"), e);
-}
-
-static void schools_status_handler(req *r)
-{
-    schools_run_on(r, schools_status_op);
-}
-
-/* Groups visible to u: in a county inside the scope, or the county above it. */
-static int schools_groups_query(req *r, int64_t only_id, json_t **rows)
-{
-    const user_ctx *u = r->user;
-    int64_t ids[16];
-    int nids = org_path_ids(u->scope_path, ids, 16);
-    strbuf sql = STRBUF_INIT;
-    sval p[24];
-    int n = 0;
-
-    sb_append(&sql,
-              "SELECT g.id, g.name, g.kind, g.lead_school_id, l.name AS lead_school_name, "
-              "(SELECT COUNT(*) FROM schools m WHERE m.path >= c.path AND m.path < c.path || '~' "
-              "AND m.group_id = g.id) AS members FROM school_groups g "
-              "JOIN org_units c ON c.id = g.county_org_id "
-              "LEFT JOIN schools l ON l.id = g.lead_school_id "
-              "WHERE ((c.path >= ? AND c.path < ?)");
-    p[n++] = SV_T(u->scope_path);
-    p[n++] = SV_T(org_scope_upper(r->a, u->scope_path));
-    if (nids) {
-        sb_append(&sql, " OR g.county_org_id IN (");
-        for (int i = 0; i < nids; i++) {
-            sb_append(&sql, i ? ", ?" : "?");
-            p[n++] = SV_I(ids[i]);
-        }
-        sb_append(&sql, ")");
-    }
-    sb_append(&sql, ")");
-    if (only_id) {
-        sb_append(&sql, " AND g.id = ?");
-        p[n++] = SV_I(only_id);
-    }
-    sb_append(&sql, " ORDER BY g.id");
-    int rc = db_query(r->db, sb_str(&sql), p, n, rows);
-    sb_free(&sql);
-    return rc;
-}
-
-static void schools_groups_handler(req *r)
-{
-    json_t *rows = NULL;
-    if (!access_can_read(r->user, "schools", r->user->scope_path)) {
-        reply_forbidden(r);
-        return;
-    }
-    int rc = schools_groups_query(r, 0, &rows);
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    reply_json(r, 200, json_pack("{so}", "items", rows));
-}
-
-static void schools_group_create_handler(req *r)
-{
-    school_error e = {0};
-    int64_t id = 0;
-    json_t *rows = NULL;
-    if (schools_body(r) != 0)
-        return;
-    json_t *lead = json_object_get(r->json, "lead_school_id");
-    if (lead && !json_is_null(lead) && !json_is_integer(lead)) {
-        reply_bad_request(r, "lead_school_id", "牵头学校无效");
-        return;
-    }
-    json_t *name = json_object_get(r->json, "name"), *kind = json_object_get(r->json, "kind");
-    if (name && !json_is_null(name) && !json_is_string(name)) {
-        reply_bad_request(r, "name", "集团名称应为文本");
-        return;
-    }
-    if (kind && !json_is_null(kind) && !json_is_string(kind)) {
-        reply_bad_request(r, "kind", "集团类型应为紧密型或联盟型");
-        return;
-    }
-    int rc = db_begin(r->db);
-    if (rc == STORE_OK)
-        rc = schools_group_create(r->db, r->user, r->ip, schools_text(r->json, "name"),
-                                  schools_text(r->json, "kind"), json_integer_value(lead), 1, &id,
-                                  &e);
-    if (rc == STORE_OK)
-        rc = db_commit(r->db);
-    if (rc != STORE_OK) {
-        db_rollback(r->db);
-        schools_reply_fail(r, rc, &e);
-        return;
-    }
-    rc = schools_groups_query(r, id, &rows);
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    json_t *group = json_array_size(rows) ? json_incref(json_array_get(rows, 0)) : json_object();
-    json_decref(rows);
-    reply_json(r, 201, group);
-}
-
-const route schools_routes[] = {
-    {"GET", "/api/schools", schools_list_handler, 0},
-    {"POST", "/api/schools", schools_create_handler, 0},
-    {"GET", "/api/schools/{id}", schools_get_handler, 0},
-    {"PATCH", "/api/schools/{id}", schools_patch_handler, 0},
-    {"POST", "/api/schools/{id}/merge", schools_merge_handler, 0},
-    {"POST", "/api/schools/{id}/status", schools_status_handler, 0},
-    {"GET", "/api/groups", schools_groups_handler, 0},
-    {"POST", "/api/groups", schools_group_create_handler, 0},
-    {NULL, NULL, NULL, 0},
-};

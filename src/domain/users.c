@@ -1,6 +1,5 @@
 /*
- * users.c - accounts (table users): logging in and out, the caller's own
- * account, and user management by 系统管理员 (see users.h).
+ * users.c - accounts (table users): the records (see users.h).
  *
  * An account has a role (access.h), a scope (the org unit whose subtree it
  * sees; a 学校管理员's scope is their school's unit), for 股室人员 a
@@ -8,28 +7,24 @@
  * (failed_count, locked_until). Disabled accounts (active = 0) cannot log in
  * and lose their sessions.
  *
- * Routes: auth_routes (/api/login, /api/logout, /api/me, /api/me/password)
- * and users_routes (/api/users...). An admin manages only accounts whose
- * scope lies in their own scope. Every write is audited in its transaction;
- * audit rows never contain a password or a hash. The API's user object is
- * built in one place: users_shape over a USERS_SELECT row.
+ * Here: validation, create, update, password reset, lock and unlock, and
+ * the API's user object, built in one place: users_shape over a
+ * USERS_SELECT row. An admin manages only accounts whose scope lies in
+ * their own scope. Every write is audited in its transaction; audit rows
+ * never contain a password or a hash. Logging in is login.c; the HTTP
+ * handlers of /api/users are users_api.c.
  */
 #include "domain/users.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "auth/access.h"
 #include "auth/password.h"
 #include "domain/audit.h"
-#include "domain/org.h"
-#include "domain/settings.h"
-#include "http/paging.h"
-#include "http/reply.h"
-#include "http/router.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
+
 
 #define USERS_NAME_MAX_CHARS 30
 #define USERS_PHONE_MAX 20
@@ -213,8 +208,7 @@ static void users_shape(json_t *row, int show_phone, int64_t now)
     json_object_del(row, "locked_until");
 }
 
-/* The user object of id. */
-static int users_object(store_db *db, int64_t id, int show_phone, int64_t now, json_t **out)
+int users_load(store_db *db, int64_t id, int64_t now, json_t **out)
 {
     char *sql = NULL;
     sval params[] = {SV_I(id)};
@@ -225,7 +219,7 @@ static int users_object(store_db *db, int64_t id, int show_phone, int64_t now, j
     rc = db_query_one(db, sql, params, 1, out);
     free(sql);
     if (rc == STORE_OK)
-        users_shape(*out, show_phone, now);
+        users_shape(*out, 1, now);
     return rc;
 }
 
@@ -240,6 +234,33 @@ int users_all(store_db *db, int64_t now, json_t **rows)
         return STORE_ERROR;
     rc = db_query(db, sql, NULL, 0, rows);
     free(sql);
+    if (rc != STORE_OK)
+        return rc;
+    json_array_foreach(*rows, i, row)
+        users_shape(row, 1, now);
+    return STORE_OK;
+}
+
+int users_query(store_db *db, const char *where, sval *params, int nparams, int64_t limit,
+                int64_t offset, int64_t now, int64_t *total, json_t **rows)
+{
+    strbuf sql = STRBUF_INIT;
+    size_t i;
+    json_t *row;
+    int rc;
+
+    *rows = NULL;
+    sb_appendf(&sql, "SELECT COUNT(*) FROM users u JOIN org_units o ON o.id = u.scope_org_id%s",
+               where);
+    rc = db_query_int(db, sb_str(&sql), params, nparams, total);
+    if (rc == STORE_OK) {
+        sb_reset(&sql);
+        sb_appendf(&sql, "%s%s ORDER BY u.id LIMIT ? OFFSET ?", USERS_SELECT, where);
+        params[nparams] = SV_I(limit);
+        params[nparams + 1] = SV_I(offset);
+        rc = db_query(db, sb_str(&sql), params, nparams + 2, rows);
+    }
+    sb_free(&sql);
     if (rc != STORE_OK)
         return rc;
     json_array_foreach(*rows, i, row)
@@ -292,10 +313,10 @@ static int users_audit(store_db *db, const user_ctx *actor, const char *ip, cons
                : USERS_ERR_STORE;
 }
 
-static int users_insert(store_db *db, const user_ctx *actor, const char *ip, const char *username,
-                        const char *name, const char *role, int64_t dept_id, int64_t scope_org_id,
-                        int64_t school_id, const char *phone, const char *hash, int must_change,
-                        int64_t *id_out)
+int users_insert(store_db *db, const user_ctx *actor, const char *ip, const char *username,
+                 const char *name, const char *role, int64_t dept_id, int64_t scope_org_id,
+                 int64_t school_id, const char *phone, const char *hash, int must_change,
+                 int64_t *id_out)
 {
     int64_t count = 0, id = 0;
     json_t *after = NULL;
@@ -346,16 +367,26 @@ int users_create_hashed(store_db *db, const user_ctx *actor, const char *ip, con
                         password_hash, must_change, id_out);
 }
 
+int users_password_hash(const char *password, char *hash, const char **why)
+{
+    const char *refused = password_policy_error(password);
+
+    if (why)
+        *why = refused;
+    if (refused)
+        return USERS_ERR_PASSWORD;
+    return password_hash(password, hash) == 0 ? USERS_OK : USERS_ERR_STORE;
+}
+
 int users_create(store_db *db, const user_ctx *actor, const char *ip, const char *username,
                  const char *name, const char *role, int64_t dept_id, int64_t scope_org_id,
                  int64_t school_id, const char *password, int must_change, int64_t *id_out)
 {
     char hash[PASSWORD_HASH_MAX];
+    int rc = users_password_hash(password, hash, NULL);
 
-    if (password_policy_error(password))
-        return USERS_ERR_PASSWORD;
-    if (password_hash(password, hash) != 0)
-        return USERS_ERR_STORE;
+    if (rc != USERS_OK)
+        return rc;
     return users_insert(db, actor, ip, username, name, role, dept_id, scope_org_id, school_id, NULL,
                         hash, must_change, id_out);
 }
@@ -447,9 +478,8 @@ static int users_set_state(store_db *db, const user_ctx *actor, const char *ip, 
     return rc;
 }
 
-/* Store a new hash, force a change at next login, end the sessions. */
-static int users_set_hash(store_db *db, const user_ctx *actor, const char *ip, int64_t id,
-                          const char *hash)
+int users_set_hash(store_db *db, const user_ctx *actor, const char *ip, int64_t id,
+                   const char *hash)
 {
     return users_set_state(db, actor, ip, id,
                            "UPDATE users SET password_hash = ?, must_change = 1 WHERE id = ?",
@@ -461,12 +491,9 @@ int users_reset_password(store_db *db, const user_ctx *actor, const char *ip, in
                          const char *password)
 {
     char hash[PASSWORD_HASH_MAX];
+    int rc = users_password_hash(password, hash, NULL);
 
-    if (password_policy_error(password))
-        return USERS_ERR_PASSWORD;
-    if (password_hash(password, hash) != 0)
-        return USERS_ERR_STORE;
-    return users_set_hash(db, actor, ip, id, hash);
+    return rc == USERS_OK ? users_set_hash(db, actor, ip, id, hash) : rc;
 }
 
 int users_lock(store_db *db, const user_ctx *actor, const char *ip, int64_t id, int64_t until)
@@ -489,610 +516,3 @@ int users_unlock(store_db *db, const user_ctx *actor, const char *ip, int64_t id
                            0, "unlock", before,
                            json_pack("{s:i,s:i}", "failed_count", 0, "locked_until", 0));
 }
-
-/* ---- logging in ------------------------------------------------------ */
-
-/* A hash of a random password, verified against when the username is
- * unknown so that the answer takes as long as for a wrong password. */
-static char users_dummy_hash[PASSWORD_HASH_MAX];
-static pthread_once_t users_dummy_once = PTHREAD_ONCE_INIT;
-
-static void users_dummy_init(void)
-{
-    char random_password[33];
-
-    password_random_hex(random_password, 16);
-    if (password_hash(random_password, users_dummy_hash) != 0)
-        users_dummy_hash[0] = '\0';
-}
-
-/* Record a refused login in one transaction: audit login_failed with the
- * reason and, when counted, count the failure and lock the account once
- * the failures reach lockout_failures. */
-static void users_login_refuse(store_db *db, const user_ctx *who, const char *ip, const char *path,
-                               const char *reason, int counted, int64_t now, login_result *res)
-{
-    int64_t failures = 0;
-    json_t *after = json_pack("{s:s}", "reason", reason);
-    int rc = after ? db_begin(db) : STORE_ERROR;
-
-    res->status = LOGIN_BAD;
-    if (rc == STORE_OK)
-        rc = audit_write(db, who, ip, "login_failed", "session", who->id, path, NULL, after);
-    json_decref(after);
-    if (rc == STORE_OK && counted) {
-        sval key[] = {SV_I(who->id)};
-        rc = db_exec(db, "UPDATE users SET failed_count = failed_count + 1 WHERE id = ?", key, 1);
-        if (rc == STORE_OK)
-            rc = db_query_int(db, "SELECT failed_count FROM users WHERE id = ?", key, 1, &failures);
-    }
-    if (rc == STORE_OK && counted && failures >= settings_int(db, "lockout_failures", 5)) {
-        int64_t minutes = settings_int(db, "lockout_minutes", 15);
-        int64_t until = now + minutes * 60;
-        sval lock[] = {SV_I(until), SV_I(who->id)};
-        rc = db_exec(db, "UPDATE users SET failed_count = 0, locked_until = ? WHERE id = ?", lock, 2);
-        json_t *locked = json_pack("{s:I,s:I}", "failures", (json_int_t)failures, "locked_until",
-                                   (json_int_t)until);
-        if (rc == STORE_OK)
-            rc = locked ? audit_write(db, who, ip, "lock", "user", who->id, path, NULL, locked) : STORE_ERROR;
-        json_decref(locked);
-        res->status = LOGIN_LOCKED;
-        res->locked_minutes = minutes;
-    }
-    if (rc == STORE_OK)
-        rc = db_commit(db);
-    if (rc != STORE_OK) {
-        db_rollback(db);
-        res->status = LOGIN_ERROR;
-    }
-}
-
-/* A good password: reset the failures, open the session, audit "login". */
-static void users_login_accept(store_db *db, const user_ctx *who, const char *ip, const char *path,
-                               int64_t now, login_result *res)
-{
-    sval params[] = {SV_I(now), SV_I(who->id)};
-    int rc = db_begin(db);
-
-    if (rc == STORE_OK)
-        rc = db_exec(db, "UPDATE users SET failed_count = 0, locked_until = 0, last_login_at = ? WHERE id = ?",
-                     params, 2);
-    if (rc == STORE_OK)
-        rc = session_create(db, who->id, ip, now, res->token, res->csrf);
-    if (rc == STORE_OK)
-        rc = audit_write(db, who, ip, "login", "session", who->id, path, NULL, NULL);
-    if (rc == STORE_OK)
-        rc = db_commit(db);
-    if (rc != STORE_OK) {
-        db_rollback(db);
-        res->status = LOGIN_ERROR;
-        return;
-    }
-    res->status = LOGIN_OK;
-    res->user_id = who->id;
-}
-
-void users_login(store_db *db, const char *username, const char *password, const char *ip,
-                 int64_t now, login_result *res)
-{
-    json_t *row = NULL;
-    user_ctx who = {0};
-    sval key[] = {SV_T(username)};
-    int rc;
-
-    memset(res, 0, sizeof *res);
-    res->status = LOGIN_ERROR;
-    rc = db_query_one(db,
-                      "SELECT u.id, u.password_hash, u.active, u.locked_until, o.path AS scope_path "
-                      "FROM users u JOIN org_units o ON o.id = u.scope_org_id WHERE u.username = ?",
-                      key, 1, &row);
-    if (rc == STORE_NOTFOUND) {
-        pthread_once(&users_dummy_once, users_dummy_init);
-        if (users_dummy_hash[0])
-            (void)password_verify(users_dummy_hash, password);
-        who.username = users_username_valid(username) ? username : "(无效用户名)";
-        users_login_refuse(db, &who, ip, NULL, "unknown_user", 0, now, res);
-        return;
-    }
-    if (rc != STORE_OK)
-        return;
-
-    const char *path = users_snapshot_path(row);
-    int64_t locked_until = json_integer_value(json_object_get(row, "locked_until"));
-    who.id = json_integer_value(json_object_get(row, "id"));
-    who.username = username;
-    if (locked_until > now) {
-        users_login_refuse(db, &who, ip, path, "locked", 0, now, res);
-        if (res->status != LOGIN_ERROR) {
-            res->status = LOGIN_LOCKED;
-            res->locked_minutes = (locked_until - now + 59) / 60;
-        }
-    } else if (!json_integer_value(json_object_get(row, "active"))) {
-        users_login_refuse(db, &who, ip, path, "disabled", 0, now, res);
-    } else if (!password_verify(json_string_value(json_object_get(row, "password_hash")), password)) {
-        users_login_refuse(db, &who, ip, path, "password", 1, now, res);
-    } else {
-        users_login_accept(db, &who, ip, path, now, res);
-    }
-    json_decref(row);
-}
-
-/* ---- request helpers ------------------------------------------------- */
-
-/* The JSON body as an object, or NULL after replying 400. */
-static json_t *users_body(req *r)
-{
-    if (!json_is_object(r->json)) {
-        reply_error(r, 400, "bad_json", "请求内容应为 JSON 对象", NULL);
-        return NULL;
-    }
-    return r->json;
-}
-
-/* String member: 1 present, 0 absent or null, -1 wrong type (replied). */
-static int users_body_str(req *r, const char *key, const char **out)
-{
-    json_t *v = json_object_get(r->json, key);
-
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v)) {
-        reply_bad_request(r, key, "应为文本");
-        return -1;
-    }
-    *out = json_string_value(v);
-    return 1;
-}
-
-/* A required non-empty string member: 0 ok, -1 replied 400. */
-static int users_body_required(req *r, const char *key, const char **out)
-{
-    int rc = users_body_str(r, key, out);
-
-    if (rc < 0)
-        return -1;
-    if (rc == 0 || !(*out)[0]) {
-        reply_error(r, 400, "missing", "此项为必填项", key);
-        return -1;
-    }
-    return 0;
-}
-
-/* Id member (integer or null = 0): 1 present, 0 absent, -1 replied. */
-static int users_body_id(req *r, const char *key, int64_t *out)
-{
-    json_t *v = json_object_get(r->json, key);
-
-    *out = 0;
-    if (!v)
-        return 0;
-    if (json_is_null(v))
-        return 1;
-    if (!json_is_integer(v) || json_integer_value(v) < 0) {
-        reply_bad_request(r, key, "应为编号");
-        return -1;
-    }
-    *out = json_integer_value(v);
-    return 1;
-}
-
-static void users_reply_fail(req *r, int rc)
-{
-    int status = users_err_status(rc);
-
-    if (status == 404)
-        reply_not_found(r);
-    else if (status == 409)
-        reply_conflict(r, users_err_field(rc), users_err_message(rc));
-    else if (status == 400)
-        reply_bad_request(r, users_err_field(rc), users_err_message(rc));
-    else
-        reply_store_error(r, STORE_ERROR);
-}
-
-/* Check the policy and hash a new password: 0 ok, -1 after replying
- * (400 naming field when the policy refuses it). */
-static int users_new_hash(req *r, const char *field, const char *password, char *hash)
-{
-    const char *why = password_policy_error(password);
-
-    if (why) {
-        reply_bad_request(r, field, why);
-        return -1;
-    }
-    if (password_hash(password, hash) != 0) {
-        reply_store_error(r, STORE_ERROR);
-        return -1;
-    }
-    return 0;
-}
-
-/* Open the transaction of a write: 0 ok, -1 after replying. */
-static int users_begin(req *r)
-{
-    int rc = db_begin(r->db);
-
-    if (rc == STORE_OK)
-        return 0;
-    reply_store_error(r, rc);
-    return -1;
-}
-
-/* Commit when rc (a store code) is STORE_OK: 0; else roll back and reply
- * the error: -1. */
-static int users_commit(req *r, int rc)
-{
-    if (rc == STORE_OK)
-        rc = db_commit(r->db);
-    if (rc == STORE_OK)
-        return 0;
-    db_rollback(r->db);
-    reply_store_error(r, rc);
-    return -1;
-}
-
-/* Finish the transaction of a users_* write - commit when it succeeded,
- * else roll back - and answer with the user object of id or the error. */
-static void users_answer(req *r, int rc, int status, int64_t id)
-{
-    json_t *obj = NULL;
-
-    if (rc == USERS_OK && db_commit(r->db) != STORE_OK)
-        rc = USERS_ERR_STORE;
-    if (rc != USERS_OK) {
-        db_rollback(r->db);
-        users_reply_fail(r, rc);
-        return;
-    }
-    rc = users_object(r->db, id, 1, clock_now(), &obj);
-    if (rc != STORE_OK)
-        reply_store_error(r, rc);
-    else
-        reply_json(r, status, obj);
-}
-
-/* {"user":{...},"csrf":"..."} of the caller. */
-static void users_reply_session(req *r, int64_t id, const char *csrf)
-{
-    json_t *obj = NULL;
-    int rc = users_object(r->db, id, 1, clock_now(), &obj);
-
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    reply_json(r, 200, json_pack("{s:o,s:s}", "user", obj, "csrf", csrf));
-}
-
-static void users_set_cookie(req *r, const char *token)
-{
-    const char *secure = getenv("EDUBUREAU_SECURE_COOKIE");
-
-    reply_header(r, "Set-Cookie",
-                 arena_printf(r->a, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", SESSION_COOKIE,
-                              token ? token : "", token ? "" : "; Max-Age=0",
-                              secure && strcmp(secure, "1") == 0 ? "; Secure" : ""));
-}
-
-/* The session token from the Cookie header, or NULL. */
-static const char *users_cookie_token(req *r)
-{
-    const char *p = req_header(r, "Cookie");
-    size_t n = strlen(SESSION_COOKIE);
-
-    while (p && *p) {
-        while (*p == ' ' || *p == ';')
-            p++;
-        if (strncmp(p, SESSION_COOKIE, n) == 0 && p[n] == '=')
-            return arena_strndup(r->a, p + n + 1, strcspn(p + n + 1, ";"));
-        p = strchr(p, ';');
-    }
-    return NULL;
-}
-
-/* ---- auth_routes ----------------------------------------------------- */
-
-static void users_login_handler(req *r)
-{
-    const char *username, *password;
-    login_result res;
-
-    if (!users_body(r) || users_body_required(r, "username", &username) != 0 ||
-        users_body_required(r, "password", &password) != 0)
-        return;
-    users_login(r->db, username, password, r->ip, clock_now(), &res);
-    switch (res.status) {
-    case LOGIN_OK:
-        users_set_cookie(r, res.token);
-        users_reply_session(r, res.user_id, res.csrf);
-        break;
-    case LOGIN_BAD:
-        reply_error(r, 401, "bad_credentials", "用户名或密码错误", NULL);
-        break;
-    case LOGIN_LOCKED:
-        reply_error(r, 423, "locked",
-                    arena_printf(r->a, "账号已锁定，请 %lld 分钟后再试", (long long)res.locked_minutes), NULL);
-        break;
-    default:
-        reply_store_error(r, STORE_ERROR);
-        break;
-    }
-}
-
-static void users_logout_handler(req *r)
-{
-    const char *token = users_cookie_token(r);
-    int rc;
-
-    if (users_begin(r) != 0)
-        return;
-    rc = token ? session_delete(r->db, token) : STORE_OK;
-    if (rc == STORE_OK)
-        rc = audit_write(r->db, r->user, r->ip, "logout", "session", r->user->id, r->user->scope_path,
-                         NULL, NULL);
-    if (users_commit(r, rc) != 0)
-        return;
-    users_set_cookie(r, NULL);
-    reply_json(r, 200, json_pack("{s:b}", "ok", 1));
-}
-
-static void users_me_handler(req *r)
-{
-    users_reply_session(r, r->user->id, r->user->csrf);
-}
-
-/* Store the caller's new hash, clear the forced change, end their other
- * sessions (keep_token's stays); audit "password". */
-static int users_set_own_hash(store_db *db, const user_ctx *u, const char *ip, const char *hash,
-                              const char *keep_token)
-{
-    sval params[] = {SV_T(hash), SV_I(u->id)};
-    json_t *after = json_pack("{s:b}", "must_change_password", 0);
-    int rc = after ? STORE_OK : STORE_ERROR;
-
-    if (rc == STORE_OK)
-        rc = db_exec(db, "UPDATE users SET password_hash = ?, must_change = 0 WHERE id = ?", params, 2);
-    if (rc == STORE_OK)
-        rc = session_delete_others(db, u->id, keep_token);
-    if (rc == STORE_OK)
-        rc = audit_write(db, u, ip, "password", "user", u->id, u->scope_path, NULL, after);
-    json_decref(after);
-    return rc;
-}
-
-static void users_me_password_handler(req *r)
-{
-    const user_ctx *u = r->user;
-    const char *old_password, *new_password;
-    char hash[PASSWORD_HASH_MAX];
-    json_t *row = NULL;
-    sval key[] = {SV_I(u->id)};
-    int rc, old_ok;
-
-    if (!users_body(r) || users_body_required(r, "old_password", &old_password) != 0 ||
-        users_body_required(r, "new_password", &new_password) != 0)
-        return;
-    rc = db_query_one(r->db, "SELECT password_hash FROM users WHERE id = ?", key, 1, &row);
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    old_ok = password_verify(json_string_value(json_object_get(row, "password_hash")), old_password);
-    json_decref(row);
-    if (!old_ok) {
-        reply_bad_request(r, "old_password", "原密码不正确");
-        return;
-    }
-    if (password_equal(old_password, new_password)) {
-        reply_bad_request(r, "new_password", "新密码不能与原密码相同");
-        return;
-    }
-    if (users_new_hash(r, "new_password", new_password, hash) != 0 || users_begin(r) != 0)
-        return;
-    if (users_commit(r, users_set_own_hash(r->db, u, r->ip, hash, users_cookie_token(r))) == 0)
-        users_reply_session(r, u->id, u->csrf);
-}
-
-const route auth_routes[] = {
-    {"POST", "/api/login", users_login_handler, ROUTE_PUBLIC | ROUTE_NO_CSRF | ROUTE_PASSWORD_CHANGE},
-    {"POST", "/api/logout", users_logout_handler, ROUTE_PASSWORD_CHANGE},
-    {"GET", "/api/me", users_me_handler, ROUTE_PASSWORD_CHANGE},
-    {"POST", "/api/me/password", users_me_password_handler, ROUTE_PASSWORD_CHANGE},
-    {0},
-};
-
-/* ---- users_routes ---------------------------------------------------- */
-
-static const xlsx_col users_xlsx_cols[] = {
-    {"username", "用户名", 16, XLSX_TEXT},
-    {"name", "姓名", 12, XLSX_TEXT},
-    {"role_label", "角色", 12, XLSX_TEXT},
-    {"dept_name", "股室", 14, XLSX_TEXT},
-    {"scope_name", "管理范围", 20, XLSX_TEXT},
-    {"school_name", "学校", 24, XLSX_TEXT},
-    {"phone", "电话", 14, XLSX_TEXT},
-    {"active_text", "状态", 8, XLSX_TEXT},
-    {"locked_text", "锁定", 8, XLSX_TEXT},
-    {"last_login_at", "最近登录", 20, XLSX_TEXT},
-    {NULL, NULL, 0, XLSX_TEXT},
-};
-
-/* The {id} of the path, or 0 after replying 404. */
-static int64_t users_path_id(req *r)
-{
-    const char *text = req_param(r, "id");
-    char *end = NULL;
-    long long id = text ? strtoll(text, &end, 10) : 0;
-
-    if (!text || *end || id <= 0) {
-        reply_not_found(r);
-        return 0;
-    }
-    return id;
-}
-
-static void users_list_handler(req *r)
-{
-    const char *q = req_query(r, "q");
-    const char *role = req_query(r, "role");
-    paging p;
-    strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
-    sval params[8];
-    int n = 0, rc;
-    int64_t total = 0, now = clock_now();
-    json_t *rows = NULL, *row;
-    size_t i;
-
-    if (!access_can_manage_users(r->user)) {
-        reply_forbidden(r);
-        return;
-    }
-    if (paging_parse(r, &p) != 0)
-        return;
-    if (role && !access_role_valid(role)) {
-        reply_bad_request(r, "role", "角色无效");
-        return;
-    }
-    sb_append(&where, " WHERE o.path >= ? AND o.path < ?");
-    params[n++] = SV_T(r->user->scope_path);
-    params[n++] = SV_T(org_scope_upper(r->a, r->user->scope_path));
-    if (role) {
-        sb_append(&where, " AND u.role = ?");
-        params[n++] = SV_T(role);
-    }
-    if (q) {
-        const char *pattern = arena_printf(r->a, "%%%s%%", q);
-        sb_append(&where, " AND (u.username LIKE ? OR u.name LIKE ?)");
-        params[n++] = SV_T(pattern);
-        params[n++] = SV_T(pattern);
-    }
-    sb_appendf(&sql, "SELECT COUNT(*) FROM users u JOIN org_units o ON o.id = u.scope_org_id%s",
-               sb_str(&where));
-    rc = db_query_int(r->db, sb_str(&sql), params, n, &total);
-    if (rc == STORE_OK) {
-        sb_reset(&sql);
-        sb_appendf(&sql, "%s%s ORDER BY u.id LIMIT ? OFFSET ?", USERS_SELECT, sb_str(&where));
-        params[n++] = SV_I(p.limit);
-        params[n++] = SV_I(p.offset);
-        rc = db_query(r->db, sb_str(&sql), params, n, &rows);
-    }
-    sb_free(&sql);
-    sb_free(&where);
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    json_array_foreach(rows, i, row) {
-        users_shape(row, 1, now);
-        if (p.xlsx) {
-            json_object_set_new(row, "active_text", json_string(json_is_true(json_object_get(row, "active")) ? "启用" : "停用"));
-            json_object_set_new(row, "locked_text", json_string(json_is_true(json_object_get(row, "locked")) ? "是" : "否"));
-        }
-    }
-    paging_reply(r, &p, rows, total, "用户", users_xlsx_cols);
-}
-
-static void users_create_handler(req *r)
-{
-    const char *username, *name, *role, *password, *phone = NULL;
-    int64_t dept_id = 0, scope_org_id = 0, school_id = 0, id = 0;
-    char hash[PASSWORD_HASH_MAX];
-    int rc;
-
-    if (!access_can_manage_users(r->user)) {
-        reply_forbidden(r);
-        return;
-    }
-    if (!users_body(r) || users_body_required(r, "username", &username) != 0 ||
-        users_body_required(r, "name", &name) != 0 || users_body_required(r, "role", &role) != 0 ||
-        users_body_required(r, "password", &password) != 0 ||
-        users_body_id(r, "dept_id", &dept_id) < 0 || users_body_id(r, "scope_org_id", &scope_org_id) < 0 ||
-        users_body_id(r, "school_id", &school_id) < 0 || users_body_str(r, "phone", &phone) < 0 ||
-        users_new_hash(r, "password", password, hash) != 0 || users_begin(r) != 0)
-        return;
-    rc = users_insert(r->db, r->user, r->ip, username, name, role, dept_id, scope_org_id, school_id,
-                      phone, hash, 1, &id);
-    users_answer(r, rc, 201, id);
-}
-
-static void users_patch_handler(req *r)
-{
-    users_change c = {0};
-    json_t *active;
-    int64_t id;
-
-    if (!access_can_manage_users(r->user)) {
-        reply_forbidden(r);
-        return;
-    }
-    if ((id = users_path_id(r)) == 0 || !users_body(r))
-        return;
-    if ((c.set_name = users_body_str(r, "name", &c.name)) < 0 ||
-        (c.set_role = users_body_str(r, "role", &c.role)) < 0 ||
-        (c.set_dept = users_body_id(r, "dept_id", &c.dept_id)) < 0 ||
-        (c.set_scope = users_body_id(r, "scope_org_id", &c.scope_org_id)) < 0 ||
-        (c.set_school = users_body_id(r, "school_id", &c.school_id)) < 0)
-        return;
-    if (json_object_get(r->json, "name") && !c.set_name) {
-        reply_bad_request(r, "name", users_err_message(USERS_ERR_NAME));
-        return;
-    }
-    if (json_object_get(r->json, "role") && !c.set_role) {
-        reply_bad_request(r, "role", users_err_message(USERS_ERR_ROLE));
-        return;
-    }
-    if (json_object_get(r->json, "phone")) {
-        c.set_phone = 1;
-        if (users_body_str(r, "phone", &c.phone) < 0)
-            return;
-    }
-    if ((active = json_object_get(r->json, "active")) != NULL) {
-        if (!json_is_boolean(active)) {
-            reply_bad_request(r, "active", "应为 true 或 false");
-            return;
-        }
-        c.set_active = 1;
-        c.active = json_is_true(active);
-    }
-    if (users_begin(r) == 0)
-        users_answer(r, users_update(r->db, r->user, r->ip, id, &c), 200, id);
-}
-
-static void users_password_handler(req *r)
-{
-    const char *password;
-    char hash[PASSWORD_HASH_MAX];
-    int64_t id;
-
-    if (!access_can_manage_users(r->user)) {
-        reply_forbidden(r);
-        return;
-    }
-    if ((id = users_path_id(r)) == 0 || !users_body(r) ||
-        users_body_required(r, "password", &password) != 0 ||
-        users_new_hash(r, "password", password, hash) != 0 || users_begin(r) != 0)
-        return;
-    users_answer(r, users_set_hash(r->db, r->user, r->ip, id, hash), 200, id);
-}
-
-static void users_unlock_handler(req *r)
-{
-    int64_t id;
-
-    if (!access_can_manage_users(r->user)) {
-        reply_forbidden(r);
-        return;
-    }
-    if ((id = users_path_id(r)) != 0 && users_begin(r) == 0)
-        users_answer(r, users_unlock(r->db, r->user, r->ip, id), 200, id);
-}
-
-const route users_routes[] = {
-    {"GET", "/api/users", users_list_handler, 0},
-    {"POST", "/api/users", users_create_handler, 0},
-    {"PATCH", "/api/users/{id}", users_patch_handler, 0},
-    {"POST", "/api/users/{id}/password", users_password_handler, 0},
-    {"POST", "/api/users/{id}/unlock", users_unlock_handler, 0},
-    {0},
-};

@@ -1,6 +1,7 @@
 /*
- * users.h - accounts: create, change, log in (users.c), shared by the HTTP
- * handlers, the `edubureau user` command and the demo generator.
+ * users.h - accounts: create, change (users.c), log in (login.c), shared
+ * by the HTTP handlers (users_api.c, login.c), the `edubureau user`
+ * command and the demo generator.
  *
  * Every function that writes runs inside the caller's transaction
  * (db_begin/db_commit) and writes its audit row there, except users_login,
@@ -48,6 +49,16 @@ int users_create_hashed(store_db *db, const user_ctx *actor, const char *ip, con
                         const char *name, const char *role, int64_t dept_id,
                         int64_t scope_org_id, int64_t school_id, const char *password_hash,
                         int must_change, int64_t *id_out);
+/* The same with a phone (NULL or "" for none), as the API creates. */
+int users_insert(store_db *db, const user_ctx *actor, const char *ip, const char *username,
+                 const char *name, const char *role, int64_t dept_id, int64_t scope_org_id,
+                 int64_t school_id, const char *phone, const char *hash, int must_change,
+                 int64_t *id_out);
+/* Check the password policy and hash a new password into hash (of
+ * PASSWORD_HASH_MAX bytes): USERS_OK; USERS_ERR_PASSWORD with *why (when
+ * why is not NULL) the policy's Chinese reason; USERS_ERR_STORE when
+ * hashing failed. */
+int users_password_hash(const char *password, char *hash, const char **why);
 
 /* The changeable fields of an account. users_update applies those whose
  * set_* flag is on; ids 0 mean "none". */
@@ -71,6 +82,9 @@ int users_update(store_db *db, const user_ctx *actor, const char *ip, int64_t id
  * ends the user's sessions; audit "password". */
 int users_reset_password(store_db *db, const user_ctx *actor, const char *ip, int64_t id,
                          const char *password);
+/* The same with a ready hash (users_password_hash). */
+int users_set_hash(store_db *db, const user_ctx *actor, const char *ip, int64_t id,
+                   const char *hash);
 /* Lock the account until the given time and end its sessions; audit "lock". */
 int users_lock(store_db *db, const user_ctx *actor, const char *ip, int64_t id, int64_t until);
 /* Clear the lockout; audit "unlock". */
@@ -78,13 +92,21 @@ int users_unlock(store_db *db, const user_ctx *actor, const char *ip, int64_t id
 
 /* Every account as API user objects (phone unmasked), for the command line. */
 int users_all(store_db *db, int64_t now, json_t **rows);
+/* The API user object of account id (phone unmasked). */
+int users_load(store_db *db, int64_t id, int64_t now, json_t **out);
+/* One page of a list of API user objects, ordered by id, and the number of
+ * accounts in the whole list. where: SQL text from " WHERE" over users u
+ * and its scope unit o (org_units), with nparams '?' parameters in params,
+ * which must have room for two more (limit and offset). */
+int users_query(store_db *db, const char *where, sval *params, int nparams, int64_t limit,
+                int64_t offset, int64_t now, int64_t *total, json_t **rows);
 
 /* 1 when name is 3-32 characters of [A-Za-z0-9_.-]. */
 int users_username_valid(const char *username);
 
-/* Logging in. users_login checks the password, counts failures, locks the
- * account after settings lockout_failures (5) failures in a row for
- * lockout_minutes (15), and on success opens a session; all audited. */
+/* Logging in (login.c). users_login checks the password, counts failures,
+ * locks the account after settings lockout_failures (5) failures in a row
+ * for lockout_minutes (15), and on success opens a session; all audited. */
 typedef enum { LOGIN_OK = 0, LOGIN_BAD, LOGIN_LOCKED, LOGIN_ERROR } login_status;
 
 typedef struct login_result {

@@ -31,6 +31,22 @@ static long paging_number(const char *text, long min, long max)
     return v;
 }
 
+/* The query argument name as a number in [1, max] into *out (left as it
+ * is when absent): 0, or -1 after replying 400 with message. */
+static int paging_arg(req *r, const char *name, long max, const char *message, int *out)
+{
+    const char *text = req_query(r, name);
+    if (!text)
+        return 0;
+    long v = paging_number(text, 1, max);
+    if (v < 0) {
+        reply_bad_request(r, name, message);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
 int paging_parse(req *r, paging *p)
 {
     p->page = 1;
@@ -46,24 +62,10 @@ int paging_parse(req *r, paging *p)
             return -1;
         }
     }
-    const char *page = req_query(r, "page");
-    if (page) {
-        long v = paging_number(page, 1, PAGING_MAX_PAGE);
-        if (v < 0) {
-            reply_bad_request(r, "page", "页码必须是正整数");
-            return -1;
-        }
-        p->page = (int)v;
-    }
-    const char *per_page = req_query(r, "per_page");
-    if (per_page) {
-        long v = paging_number(per_page, 1, PAGING_MAX_PER_PAGE);
-        if (v < 0) {
-            reply_bad_request(r, "per_page", "每页条数必须在 1 到 200 之间");
-            return -1;
-        }
-        p->per_page = (int)v;
-    }
+    if (paging_arg(r, "page", PAGING_MAX_PAGE, "页码必须是正整数", &p->page) != 0 ||
+        paging_arg(r, "per_page", PAGING_MAX_PER_PAGE, "每页条数必须在 1 到 200 之间",
+                   &p->per_page) != 0)
+        return -1;
     if (p->xlsx) {
         p->limit = PAGING_EXPORT_MAX;
         p->offset = 0;

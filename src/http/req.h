@@ -79,4 +79,22 @@ const char *req_param(req *r, const char *name);
 /* Request header, or NULL. */
 const char *req_header(req *r, const char *name);
 
+/* Helpers of handlers that reply on bad input: each returns a failure
+ * only after answering (404 or 400 naming the field), so a handler reads
+ *   if ((id = req_param_id(r)) == 0 || req_body_object(r) != 0) return; */
+/* The route's {id} as a positive id (util/parse.h), or 0 after replying 404. */
+int64_t req_param_id(req *r);
+/* 0 when the JSON body is an object, else -1 after replying 400 bad_json. */
+int req_body_object(req *r);
+/* A text member of the JSON body: NULL when absent, null, not text or "". */
+const char *req_body_text(req *r, const char *key);
+/* A string member: 1 present, 0 absent or null, -1 after replying 400
+ * (not text). */
+int req_body_string(req *r, const char *key, const char **out);
+/* A required non-empty string member: 0, or -1 after replying 400. */
+int req_body_required(req *r, const char *key, const char **out);
+/* Open the request's transaction (db_begin): 0, or -1 after replying the
+ * store error. */
+int req_begin(req *r);
+
 #endif

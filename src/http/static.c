@@ -51,21 +51,29 @@ const char *static_content_type(const char *name)
     return "application/octet-stream";
 }
 
+/* The next item of a header list at *p: separators (comma, space, tab)
+ * are skipped, the item runs to the first of stops. Returns its start and
+ * sets *len and *p past it, or NULL at the end of the header. */
+static const char *static_next_item(const char **p, const char *stops, size_t *len)
+{
+    while (**p == ' ' || **p == '\t' || **p == ',')
+        (*p)++;
+    if (!**p)
+        return NULL;
+    const char *item = *p;
+    *len = strcspn(item, stops);
+    *p += *len;
+    return item;
+}
+
 /* 1 when the comma-separated header list has token (case-insensitive) with
  * a non-zero q value. */
 static int static_accepts(const char *header, const char *token)
 {
-    if (!header)
-        return 0;
-    size_t tlen = strlen(token);
-    const char *p = header;
-    while (*p) {
-        while (*p == ' ' || *p == '\t' || *p == ',')
-            p++;
-        const char *item = p;
-        while (*p && *p != ',')
-            p++;
-        const char *item_end = p;
+    size_t tlen = strlen(token), len;
+    const char *p = header ? header : "", *item;
+    while ((item = static_next_item(&p, ",", &len))) {
+        const char *item_end = item + len;
         const char *name_end = item;
         while (name_end < item_end && *name_end != ';' && *name_end != ' ' && *name_end != '\t')
             name_end++;
@@ -95,21 +103,16 @@ static int static_accepts(const char *header, const char *token)
 /* 1 when If-None-Match lists etag (weak comparison) or is "*". */
 static int static_etag_matches(const char *header, const char *etag)
 {
-    if (!header)
-        return 0;
-    size_t elen = strlen(etag);
-    const char *p = header;
-    while (*p) {
-        while (*p == ' ' || *p == '\t' || *p == ',')
-            p++;
-        if (*p == '*')
+    size_t elen = strlen(etag), len;
+    const char *p = header ? header : "", *item;
+    while ((item = static_next_item(&p, ", \t", &len))) {
+        if (*item == '*')
             return 1;
-        if (p[0] == 'W' && p[1] == '/')
-            p += 2;
-        const char *start = p;
-        while (*p && *p != ',' && *p != ' ' && *p != '\t')
-            p++;
-        if ((size_t)(p - start) == elen && memcmp(start, etag, elen) == 0)
+        if (len >= 2 && item[0] == 'W' && item[1] == '/') {
+            item += 2;
+            len -= 2;
+        }
+        if (len == elen && memcmp(item, etag, elen) == 0)
             return 1;
     }
     return 0;

@@ -72,9 +72,8 @@ static lxw_error xlsx_write_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col
     while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
         cut--;
     char *copy = strndup(s, cut);
-    if (!copy)
-        return LXW_ERROR_MEMORY_MALLOC_FAILED;
-    lxw_error rc = worksheet_write_string(ws, row, col, copy, fmt);
+    lxw_error rc = copy ? worksheet_write_string(ws, row, col, copy, fmt)
+                        : LXW_ERROR_MEMORY_MALLOC_FAILED;
     free(copy);
     return rc;
 }
@@ -92,10 +91,9 @@ static lxw_error xlsx_write_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col
         return worksheet_write_number(ws, row, col, json_real_value(v), num_fmt);
     if (json_is_boolean(v))
         return worksheet_write_string(ws, row, col, json_is_true(v) ? "是" : "否", NULL);
+    /* Arrays and objects: their JSON text. */
     char *text = json_dumps(v, JSON_COMPACT);
-    if (!text)
-        return LXW_ERROR_MEMORY_MALLOC_FAILED;
-    lxw_error rc = xlsx_write_text(ws, row, col, text, NULL);
+    lxw_error rc = text ? xlsx_write_text(ws, row, col, text, NULL) : LXW_ERROR_MEMORY_MALLOC_FAILED;
     free(text);
     return rc;
 }

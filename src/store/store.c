@@ -211,10 +211,7 @@ int db_changes(store_db *db)
 
 int db_insert(store_db *db, const char *sql, const sval *params, int nparams, int64_t *id)
 {
-    int rc = store_check_args(db, sql, params, nparams);
-    if (rc != STORE_OK)
-        return rc;
-    rc = db->be->query_int(db, sql, params, nparams, id);
+    int rc = db_query_int(db, sql, params, nparams, id);
     if (rc == STORE_NOTFOUND)
         return store_fail(db, STORE_ERROR, "INSERT 没有返回 id（缺少 RETURNING id？）: %s", sql);
     return rc;

@@ -114,7 +114,7 @@ static json_t *rec_new(const char *code, const char *name, int64_t town_id)
 /* Create a school as the command line (no user); returns its id. */
 static int64_t mk_school(fixture *f, const char *code, const char *name, int64_t town_id)
 {
-    school_error e;
+    refusal e;
     int64_t id = 0;
     json_t *rec = rec_new(code, name, town_id);
     int rc = schools_create(f->db, NULL, NULL, rec, "1975-09-01", 1, &id, &e);
@@ -184,7 +184,7 @@ static void test_validate_every_field(void **state)
         {"group_id", json_integer(999), "group_id", "invalid"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        school_error e;
+        refusal e;
         memset(&e, 0, sizeof e);
         json_t *rec = rec_new("4110820001", "长葛市大周镇王庄小学", f->town);
         if (cases[i].value)
@@ -193,7 +193,7 @@ static void test_validate_every_field(void **state)
             json_object_del(rec, cases[i].key);
         int rc = schools_validate(f->db, rec, f->county_path, &e);
         json_decref(rec);
-        if (rc != SCHOOLS_REFUSED || !e.field || strcmp(e.field, cases[i].field) != 0 ||
+        if (rc != REFUSED || !e.field || strcmp(e.field, cases[i].field) != 0 ||
             strcmp(e.code, cases[i].code) != 0)
             fail_msg("case %zu (%s): rc %d field %s code %s", i, cases[i].key, rc,
                      e.field ? e.field : "-", e.code ? e.code : "-");
@@ -202,13 +202,13 @@ static void test_validate_every_field(void **state)
     }
 
     /* The messages the UI shows. */
-    school_error e;
+    refusal e;
     json_t *rec = rec_new("411082000", "长葛市大周镇王庄小学", f->town);
-    assert_int_equal(schools_validate(f->db, rec, NULL, &e), SCHOOLS_REFUSED);
+    assert_int_equal(schools_validate(f->db, rec, NULL, &e), REFUSED);
     assert_string_equal(e.message, "学校标识码应为 10 位数字");
     json_object_set_new(rec, "code", json_string("4110820001"));
     json_object_set_new(rec, "nature", json_string("普惠性民办"));
-    assert_int_equal(schools_validate(f->db, rec, NULL, &e), SCHOOLS_REFUSED);
+    assert_int_equal(schools_validate(f->db, rec, NULL, &e), REFUSED);
     assert_string_equal(e.message, "普惠性民办仅适用于幼儿园");
     /* 普惠性民办 is right for a 幼儿园; optional fields may be empty. */
     json_object_set_new(rec, "type", json_string("幼儿园"));
@@ -229,7 +229,7 @@ static void test_validate_every_field(void **state)
 static void test_create_and_duplicate(void **state)
 {
     fixture *f = *state;
-    school_error e;
+    refusal e;
     int64_t id = 0, id2 = 0;
     json_t *rec = rec_new("4110820001", "长葛市大周镇王庄小学", f->town);
 
@@ -271,7 +271,7 @@ static void test_create_and_duplicate(void **state)
     const user_ctx *refused[] = {&f->leader, &f->auditor, &f->dept};
     for (size_t i = 0; i < 3; i++) {
         assert_int_equal(schools_create(f->db, refused[i], NULL, rec, NULL, 1, &id2, &e),
-                         SCHOOLS_REFUSED);
+                         REFUSED);
         assert_int_equal(e.status, 403);
     }
     json_decref(rec);
@@ -282,25 +282,25 @@ static void test_create_and_duplicate(void **state)
 static void test_merge(void **state)
 {
     fixture *f = *state;
-    school_error e;
+    refusal e;
     int64_t small = mk_school(f, "4110820011", "长葛市大周镇李寨村教学点", f->town);
     int64_t centre = mk_school(f, "4110820012", "长葛市大周镇中心小学", f->town);
     int64_t other = mk_school(f, "4110820013", "长葛市大周镇张营村小学", f->town);
 
     assert_int_equal(schools_merge(f->db, &f->admin, NULL, small, small, "2021-07-01", NULL, 1, &e),
-                     SCHOOLS_REFUSED);
+                     REFUSED);
     assert_string_equal(e.field, "into_id");
     assert_int_equal(schools_merge(f->db, &f->admin, NULL, small, centre, "2021-02-30", NULL, 1, &e),
-                     SCHOOLS_REFUSED);
+                     REFUSED);
     assert_string_equal(e.field, "date");
     assert_int_equal(schools_merge(f->db, &f->admin, NULL, small, centre, NULL, NULL, 1, &e),
-                     SCHOOLS_REFUSED);
+                     REFUSED);
     assert_string_equal(e.code, "missing");
     assert_int_equal(schools_merge(f->db, &f->admin, NULL, small, 9999, "2021-07-01", NULL, 1, &e),
-                     SCHOOLS_REFUSED);
+                     REFUSED);
     assert_string_equal(e.field, "into_id");
     assert_int_equal(schools_merge(f->db, &f->leader, NULL, small, centre, "2021-07-01", NULL, 1, &e),
-                     SCHOOLS_REFUSED);
+                     REFUSED);
     assert_int_equal(e.status, 403);
 
     assert_int_equal(db_begin(f->db), STORE_OK);
@@ -330,22 +330,22 @@ static void test_merge(void **state)
 
     /* Not twice; not into a merged school. */
     assert_int_equal(schools_merge(f->db, &f->admin, NULL, small, centre, "2021-07-01", NULL, 1, &e),
-                     SCHOOLS_REFUSED);
+                     REFUSED);
     assert_int_equal(e.status, 409);
     assert_int_equal(schools_merge(f->db, &f->admin, NULL, other, small, "2021-07-01", NULL, 1, &e),
-                     SCHOOLS_REFUSED);
+                     REFUSED);
     assert_string_equal(e.field, "into_id");
 
     /* 恢复 and 停办. */
     assert_int_equal(schools_set_status(f->db, &f->admin, NULL, small, "在办", NULL, NULL, &e), STORE_OK);
     assert_int_equal(schools_set_status(f->db, &f->admin, NULL, small, "在办", NULL, NULL, &e),
-                     SCHOOLS_REFUSED);
+                     REFUSED);
     assert_int_equal(e.status, 409);
     assert_int_equal(schools_set_status(f->db, &f->admin, NULL, small, "停办", NULL, NULL, &e),
-                     SCHOOLS_REFUSED);
+                     REFUSED);
     assert_string_equal(e.field, "date");
     assert_int_equal(schools_set_status(f->db, &f->admin, NULL, small, "撤并", "2022-01-01", NULL, &e),
-                     SCHOOLS_REFUSED);
+                     REFUSED);
     assert_string_equal(e.field, "status");
     assert_int_equal(schools_set_status(f->db, &f->admin, NULL, small, "停办", "2022-01-01", NULL, &e),
                      STORE_OK);
@@ -360,7 +360,7 @@ static void test_merge(void **state)
 static void test_patch_moves_town(void **state)
 {
     fixture *f = *state;
-    school_error e;
+    refusal e;
     int64_t id = mk_school(f, "4110820021", "长葛市大周镇王庄小学", f->town);
     json_t *changes = json_pack("{sI ss ss}", "town_id", (json_int_t)f->street, "name",
                                 "长葛市建设路街道第一小学", "area", "城区");
@@ -391,15 +391,15 @@ static void test_patch_moves_town(void **state)
 
     /* Status only through merge/status; a town out of scope; a bad value. */
     changes = json_pack("{ss}", "status", "停办");
-    assert_int_equal(schools_patch(f->db, &f->admin, NULL, id, changes, &e), SCHOOLS_REFUSED);
+    assert_int_equal(schools_patch(f->db, &f->admin, NULL, id, changes, &e), REFUSED);
     assert_string_equal(e.field, "status");
     json_decref(changes);
     changes = json_pack("{sI}", "town_id", (json_int_t)f->other_town);
-    assert_int_equal(schools_patch(f->db, &f->admin, NULL, id, changes, &e), SCHOOLS_REFUSED);
+    assert_int_equal(schools_patch(f->db, &f->admin, NULL, id, changes, &e), REFUSED);
     assert_string_equal(e.field, "town_id");
     json_decref(changes);
     changes = json_pack("{ss}", "phone", "phone");
-    assert_int_equal(schools_patch(f->db, &f->admin, NULL, id, changes, &e), SCHOOLS_REFUSED);
+    assert_int_equal(schools_patch(f->db, &f->admin, NULL, id, changes, &e), REFUSED);
     assert_string_equal(e.field, "phone");
     json_decref(changes);
     /* Another school's code: 409. */
@@ -413,7 +413,7 @@ static void test_patch_moves_town(void **state)
 static void test_school_admin_limits(void **state)
 {
     fixture *f = *state;
-    school_error e;
+    refusal e;
     int64_t own = mk_school(f, "4110820031", "长葛市大周镇王庄小学", f->town);
     int64_t other = mk_school(f, "4110820032", "长葛市大周镇李庄小学", f->town);
     json_t *o = NULL;
@@ -431,30 +431,30 @@ static void test_school_admin_limits(void **state)
     assert_int_equal(schools_load(f->db, &sa, other, 1, &o), STORE_NOTFOUND);
     assert_null(o);
     json_t *changes = json_pack("{ss}", "head", "张三");
-    assert_int_equal(schools_patch(f->db, &sa, NULL, other, changes, &e), SCHOOLS_REFUSED);
+    assert_int_equal(schools_patch(f->db, &sa, NULL, other, changes, &e), REFUSED);
     assert_int_equal(e.status, 404);
     /* Own school: head yes. */
     assert_int_equal(schools_patch(f->db, &sa, NULL, own, changes, &e), STORE_OK);
     json_decref(changes);
     /* Own school: name no (403 naming the field), the same name is no change. */
     changes = json_pack("{ss ss}", "name", "长葛市大周镇王庄小学", "type", "初中");
-    assert_int_equal(schools_patch(f->db, &sa, NULL, own, changes, &e), SCHOOLS_REFUSED);
+    assert_int_equal(schools_patch(f->db, &sa, NULL, own, changes, &e), REFUSED);
     assert_int_equal(e.status, 403);
     assert_string_equal(e.field, "type");
     json_decref(changes);
     /* Merge, status, create, groups: refused. */
     assert_int_equal(schools_merge(f->db, &sa, NULL, own, other, "2021-07-01", NULL, 1, &e),
-                     SCHOOLS_REFUSED);
+                     REFUSED);
     assert_int_equal(e.status, 403);
     assert_int_equal(schools_set_status(f->db, &sa, NULL, own, "停办", "2021-07-01", NULL, &e),
-                     SCHOOLS_REFUSED);
+                     REFUSED);
     assert_int_equal(e.status, 403);
     json_t *rec = rec_new("4110820039", "长葛市大周镇新小学", f->town);
-    assert_int_equal(schools_create(f->db, &sa, NULL, rec, NULL, 1, NULL, &e), SCHOOLS_REFUSED);
+    assert_int_equal(schools_create(f->db, &sa, NULL, rec, NULL, 1, NULL, &e), REFUSED);
     assert_int_equal(e.status, 403);
     json_decref(rec);
     assert_int_equal(schools_group_create(f->db, &sa, NULL, "王庄小学集团", "联盟型", own, 1, NULL, &e),
-                     SCHOOLS_REFUSED);
+                     REFUSED);
     assert_int_equal(e.status, 403);
 
     /* Phone: own admin and admin see it, the auditor sees it masked. */
@@ -475,7 +475,7 @@ static void test_school_admin_limits(void **state)
 static void test_groups(void **state)
 {
     fixture *f = *state;
-    school_error e;
+    refusal e;
     int64_t lead = mk_school(f, "4110820041", "长葛市第一初级中学", f->street);
     int64_t far = mk_school(f, "4117000001", "禹州市第一初级中学", f->other_town);
     int64_t id = 0;
@@ -491,10 +491,10 @@ static void test_groups(void **state)
                      STORE_CONSTRAINT);
     assert_int_equal(e.status, 409);
     assert_int_equal(schools_group_create(f->db, &f->admin, NULL, "集团", "松散型", lead, 1, NULL, &e),
-                     SCHOOLS_REFUSED);
+                     REFUSED);
     assert_string_equal(e.field, "kind");
     assert_int_equal(schools_group_create(f->db, &f->admin, NULL, "禹州集团", "联盟型", far, 1, NULL, &e),
-                     SCHOOLS_REFUSED);
+                     REFUSED);
     assert_string_equal(e.field, "lead_school_id");
 
     /* A member joins by group_id; a school of another county may not. */
@@ -509,7 +509,7 @@ static void test_groups(void **state)
     assert_string_equal(text_of(json_object_get(o, "group"), "lead_school_name"), "长葛市第一初级中学");
     json_decref(o);
     json_t *changes = json_pack("{sI}", "group_id", (json_int_t)id);
-    assert_int_equal(schools_patch(f->db, NULL, NULL, far, changes, &e), SCHOOLS_REFUSED);
+    assert_int_equal(schools_patch(f->db, NULL, NULL, far, changes, &e), REFUSED);
     assert_string_equal(e.field, "group_id");
     json_decref(changes);
 }
