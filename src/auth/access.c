@@ -13,14 +13,18 @@
  *   leader  read in scope, write nothing
  *   dept    read in scope; write a module in scope when it is one of the
  *           department's modules (departments.modules, exact token match)
- *   school  scope is their school's unit; read it, write module "schools"
- *           there (which fields is the schools module's business)
+ *   school  scope is their school's unit; read it, write the modules of
+ *           ACCESS_SCHOOL_MODULES there (which fields and steps is each
+ *           module's business: e.g. a school closes only its 一般 hazards)
  *   auditor read in scope and the audit log, write nothing
  * Nobody writes module "audit": audit rows are written by audit_write only.
  */
 #include "auth/access.h"
 
 #include <string.h>
+
+/* The modules in which a 学校管理员 writes their own school's records. */
+#define ACCESS_SCHOOL_MODULES "schools,safety"
 
 static const struct {
     const char *code;
@@ -115,7 +119,7 @@ int access_can_write(const user_ctx *u, const char *module, const char *org_path
     if (access_role_is(u, ROLE_DEPT))
         return access_module_listed(u->dept_modules, module);
     if (access_role_is(u, ROLE_SCHOOL))
-        return strcmp(module, "schools") == 0;
+        return access_module_listed(ACCESS_SCHOOL_MODULES, module);
     return 0;  /* leader, auditor */
 }
 

@@ -5,10 +5,15 @@
  *       Creates the demo county in FILE (default edubureau-demo.db, never
  *       $EDUBUREAU_DB, so a demo cannot land in a real database) when it
  *       is missing or holds no org units, prints the demo logins, serves.
- *   edubureau generate --counties N [--db FILE] [--seed N]
+ *   edubureau generate --counties N [--db FILE] [--seed N] [--hazards N]
  *       Writes 长葛市 plus N-1 synthetic counties (the province benchmark)
  *       into a new or empty database (--db, $EDUBUREAU_DB, edubureau.db);
- *       refuses one that holds data.
+ *       refuses one that holds data. --hazards N then adds N synthetic
+ *       hazards with their steps over all the schools (bulk INSERTs) and
+ *       prints the rate.
+ *
+ * Both set the file store (uploaded photos) to "<database file>.files"
+ * before generating, so the demo's photos land beside the database.
  *
  * The seed defaults to 2021; the same seed always gives the same data
  * (demo.c).
@@ -21,6 +26,8 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "domain/demo.h"
+#include "domain/safety_demo.h"
+#include "io/filestore.h"
 #include "store/store.h"
 #include "util/log.h"
 
@@ -71,6 +78,39 @@ static int demo_cmd_generate(store *s, long seed, long counties, int quiet)
     return 0;
 }
 
+/* The file store beside the database: "<db>.files". 0 ok. */
+static int demo_cmd_files(const char *db)
+{
+    char dir[4096];
+    if (snprintf(dir, sizeof dir, "%s.files", db) >= (int)sizeof dir || filestore_init(dir) != 0) {
+        fprintf(stderr, "无法创建文件目录 %s.files\n", db);
+        return -1;
+    }
+    return 0;
+}
+
+/* --hazards: count synthetic hazards over the whole database; prints the
+ * rate. 0 ok. */
+static int demo_cmd_hazards(store *s, long seed, long count)
+{
+    char err[512] = "";
+    safety_bulk_counts n = {0, 0};
+    printf("正在生成 %ld 条模拟隐患……\n", count);
+    fflush(stdout);
+    double start = demo_cmd_seconds();
+    store_db *db = store_acquire(s);
+    int rc = safety_demo_bulk(db, (uint64_t)seed, count, &n, err, sizeof err);
+    store_release(s, db);
+    if (rc != STORE_OK) {
+        fprintf(stderr, "生成隐患失败: %s\n", err[0] ? err : "未知错误");
+        return -1;
+    }
+    double seconds = demo_cmd_seconds() - start;
+    printf("已生成 %ld 条隐患和 %ld 个流转步骤，用时 %.1f 秒（每秒 %.0f 行）\n", n.hazards, n.steps,
+           seconds, seconds > 0 ? (double)(n.hazards + n.steps) / seconds : 0.0);
+    return 0;
+}
+
 /* --seed: a whole number >= 0 (default 2021). */
 static int demo_cmd_seed(int argc, char **argv, long *seed)
 {
@@ -104,6 +144,8 @@ int cmd_demo(int argc, char **argv)
         return 1;
     }
     log_set_quiet(quiet);
+    if (demo_cmd_files(db) != 0)
+        return 1;
     store *s = cli_open_store(db, DEMO_POOL);
     if (!s)
         return 1;
@@ -124,14 +166,18 @@ int cmd_demo(int argc, char **argv)
 
 int cmd_generate(int argc, char **argv)
 {
-    static const char *const known[] = {"db=", "counties=", "seed=", "quiet", NULL};
-    long counties = 0, seed;
+    static const char *const known[] = {"db=", "counties=", "seed=", "hazards=", "quiet", NULL};
+    long counties = 0, seed, hazards = 0;
     if (opt_check(argc, argv, known) != 0 || opt_int(argc, argv, "counties", &counties) != 0 ||
-        demo_cmd_seed(argc, argv, &seed) != 0)
+        opt_int(argc, argv, "hazards", &hazards) != 0 || demo_cmd_seed(argc, argv, &seed) != 0)
         return 2;
     if (counties < 1 || counties > 500) {
-        fprintf(stderr, "用法: edubureau generate --counties N [--db 文件] [--seed N]"
+        fprintf(stderr, "用法: edubureau generate --counties N [--db 文件] [--seed N] [--hazards N]"
                         "（N 为 1 至 500）\n");
+        return 2;
+    }
+    if (hazards < 0 || hazards > 100000000) {
+        fprintf(stderr, "--hazards 应在 0 至 100000000 之间\n");
         return 2;
     }
     const char *db = cli_db_path(argc, argv, "edubureau.db");
@@ -139,6 +185,8 @@ int cmd_generate(int argc, char **argv)
         fprintf(stderr, "无法初始化密码库\n");
         return 1;
     }
+    if (demo_cmd_files(db) != 0)
+        return 1;
     store *s = cli_open_store(db, DEMO_POOL);
     if (!s)
         return 1;
@@ -148,7 +196,8 @@ int cmd_generate(int argc, char **argv)
         if (units > 0)
             fprintf(stderr, "数据库 %s 已有数据，拒绝覆盖；请指定新的文件\n", db);
         status = 1;
-    } else if (demo_cmd_generate(s, seed, counties, opt_flag(argc, argv, "quiet")) != 0) {
+    } else if (demo_cmd_generate(s, seed, counties, opt_flag(argc, argv, "quiet")) != 0 ||
+               (hazards > 0 && demo_cmd_hazards(s, seed, hazards) != 0)) {
         status = 1;
     }
     store_close(s);

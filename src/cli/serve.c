@@ -2,19 +2,24 @@
  * serve.c - `edubureau serve` and `edubureau migrate`, and the serve path
  * shared with `edubureau demo` (cli_serve_store).
  *
- *   edubureau serve [--db FILE] [--port N] [--bind ADDR] [--threads N] [--quiet]
+ *   edubureau serve [--db FILE] [--port N] [--bind ADDR] [--threads N] [--files DIR] [--quiet]
  *   edubureau migrate [--db FILE]
  *
  * The database defaults to $EDUBUREAU_DB or edubureau.db, the port to
- * $EDUBUREAU_PORT or 8080 (0 picks a free port), the address to 127.0.0.1.
+ * $EDUBUREAU_PORT or 8080 (0 picks a free port), the address to 127.0.0.1,
+ * the uploaded-file store (io/filestore.h) to $EDUBUREAU_FILES or
+ * "<database file>.files".
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "auth/password.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "http/server.h"
+#include "io/filestore.h"
 #include "store/store.h"
 #include "util/log.h"
 
@@ -48,9 +53,28 @@ int cli_serve_store(store *s, const char *bind, int port, int threads, int quiet
     return 0;
 }
 
+/* The file store: --files DIR, else $EDUBUREAU_FILES, else "<db>.files". */
+static int serve_files_init(int argc, char **argv, const char *db)
+{
+    char fallback[4096];
+    const char *dir = opt_value(argc, argv, "files");
+    if (!dir || !*dir)
+        dir = getenv("EDUBUREAU_FILES");
+    if (!dir || !*dir) {
+        snprintf(fallback, sizeof fallback, "%s.files", db);
+        dir = fallback;
+    }
+    if (filestore_init(dir) != 0) {
+        fprintf(stderr, "无法使用文件存储目录 %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int cmd_serve(int argc, char **argv)
 {
-    static const char *const known[] = {"db=", "port=", "bind=", "threads=", "quiet", NULL};
+    static const char *const known[] = {"db=", "port=", "bind=", "threads=", "files=", "quiet",
+                                        NULL};
     if (opt_check(argc, argv, known) != 0)
         return 2;
     long port = SERVE_DEFAULT_PORT, threads = 0;
@@ -83,6 +107,8 @@ int cmd_serve(int argc, char **argv)
         threads = defaults.threads;
     }
     const char *db = cli_db_path(argc, argv, SERVE_DEFAULT_DB);
+    if (serve_files_init(argc, argv, db) != 0)
+        return 1;
     store *s = cli_open_store(db, (int)threads + 2);
     if (!s)
         return 1;

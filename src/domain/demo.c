@@ -28,6 +28,7 @@
 #include "auth/password.h"
 #include "domain/audit.h"
 #include "domain/org.h"
+#include "domain/safety_demo.h"
 #include "domain/schools.h"
 #include "domain/users.h"
 #include "util/clock.h"
@@ -206,7 +207,7 @@ typedef struct demo_gen {
     char err[512];
 } demo_gen;
 
-static int demo_fail(demo_gen *g, const char *what, int rc, const school_error *e)
+static int demo_fail(demo_gen *g, const char *what, int rc, const refusal *e)
 {
     if (e && e->status)
         snprintf(g->err, sizeof g->err, "%s: %s (%s)", what, e->message,
@@ -258,7 +259,7 @@ static int demo_school(demo_gen *g, demo_town *t, const char *name, const char *
                        int year_hi, const char *address, int64_t group_id, int64_t *id_out)
 {
     char code[48], head[16], phone[24], on_date[16];
-    school_error e;
+    refusal e;
     int64_t id = 0;
     int year = demo_range(&g->rng, year_lo, year_hi);
 
@@ -350,7 +351,7 @@ static int demo_make_groups(demo_gen *g)
 {
     char name[128];
     for (int i = 0; i < DEMO_GROUPS; i++) {
-        school_error e;
+        refusal e;
         snprintf(name, sizeof name, "%s%s", g->county, demo_groups[i].suffix);
         int rc = schools_group_create(g->db, NULL, NULL, name, demo_groups[i].kind,
                                       g->leads[demo_groups[i].lead], 0, &g->groups[i], &e);
@@ -499,7 +500,7 @@ static int demo_merges(demo_gen *g)
             continue;
         done_towns |= 1 << ti;
         char date[11];
-        school_error e;
+        refusal e;
         snprintf(date, sizeof date, "2021-%02d-%02d", demo_range(&g->rng, 6, 8),
                  demo_range(&g->rng, 1, 28));
         int64_t id = t->small[demo_range(&g->rng, 0, t->nsmall - 1)];
@@ -602,6 +603,9 @@ static int demo_all(demo_gen *g, uint64_t seed, int counties)
         rc = demo_county(g, city);
     if (rc == STORE_OK)
         rc = demo_bureau(g);
+    /* 长葛市's safety work of 2021 and 2022 (its users exist now). */
+    if (rc == STORE_OK)
+        rc = safety_demo_generate(g->db, seed, g->county_id, g->err, sizeof g->err);
     /* The schools' users were made with the county; no users below. */
     g->password_hash = NULL;
     char county[32], city_name[32];

@@ -7,6 +7,7 @@
  * programming error: it is logged and ignored.
  */
 #include "http/reply.h"
+#include "domain/refusal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -132,4 +133,32 @@ void reply_store_error(req *r, int rc)
         reply_error(r, 500, "internal", "服务器内部错误", NULL);
         break;
     }
+}
+
+void reply_refusal(req *r, int rc, const refusal *e)
+{
+    if (rc == REFUSED && e && e->status)
+        reply_error(r, e->status, e->code, e->message, e->field);
+    else
+        reply_store_error(r, rc);
+}
+
+void reply_items(req *r, int rc, json_t *items)
+{
+    json_t *body = NULL;
+
+    if (rc != STORE_OK) {
+        json_decref(items);
+        reply_store_error(r, rc);
+        return;
+    }
+    body = json_object();
+    if (!body || json_object_set_new(body, "items", items) != 0) {
+        if (!body)
+            json_decref(items);
+        json_decref(body);
+        reply_store_error(r, STORE_ERROR);
+        return;
+    }
+    reply_json(r, 200, body);
 }

@@ -28,5 +28,12 @@ void reply_forbidden(req *r);                                             /* 403
 void reply_not_found(req *r);                                             /* 404 */
 void reply_conflict(req *r, const char *field, const char *message);      /* 409 */
 void reply_store_error(req *r, int store_rc);  /* 409 for STORE_CONSTRAINT, 503 busy, else 500 */
+/* The answer to a domain operation's return code: REFUSED replies the
+ * refusal (domain/refusal.h), any STORE_* code goes to reply_store_error. */
+struct refusal;
+void reply_refusal(req *r, int rc, const struct refusal *e);
+/* The answer to a list query: {"items":[...]} (200, stealing items) when
+ * rc is STORE_OK, else the store error. */
+void reply_items(req *r, int rc, json_t *items);
 
 #endif

@@ -20,6 +20,7 @@ enum {
     ROUTE_PUBLIC = 1 << 0,           /* no login needed */
     ROUTE_NO_CSRF = 1 << 1,          /* unsafe method without CSRF (login only) */
     ROUTE_PASSWORD_CHANGE = 1 << 2,  /* allowed while a password change is forced */
+    ROUTE_RAW_BODY = 1 << 3,         /* the body is bytes (uploads): never parsed as JSON */
 };
 
 typedef struct route {
@@ -41,5 +42,8 @@ extern const route org_routes[];
 extern const route schools_routes[];
 extern const route dashboard_routes[];
 extern const route health_routes[];
+extern const route hazards_routes[];
+extern const route inspections_routes[];
+extern const route safety_routes[];
 
 #endif

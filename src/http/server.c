@@ -157,7 +157,11 @@ static enum MHD_Result server_send(server *srv, struct MHD_Connection *c, server
         r->reply_body = NULL;
         return MHD_NO;
     }
-    server_security_headers(resp, 1);
+    /* A handler's own Cache-Control (e.g. "private" for photos) replaces no-store. */
+    int own_cache = 0;
+    for (int i = 0; i < r->nheaders; i++)
+        own_cache |= strcasecmp(r->header_names[i], "Cache-Control") == 0;
+    server_security_headers(resp, !own_cache);
     if (r->content_type)
         MHD_add_response_header(resp, "Content-Type", r->content_type);
     if (r->download_name)
@@ -205,7 +209,7 @@ static void server_dispatch(req *r)
             reply_error(r, 404, "not_found", "接口不存在", NULL);
         return;
     }
-    if (r->body_len > 0) {
+    if (r->body_len > 0 && !(rt->flags & ROUTE_RAW_BODY)) {
         const char *ctype = req_header(r, "Content-Type");
         if (!ctype || strcasestr(ctype, "json")) {
             json_error_t jerr;
@@ -245,6 +249,18 @@ static void server_dispatch(req *r)
     rt->fn(r);
 }
 
+/* A fresh request context for method and path on connection c, with its
+ * arena (the caller frees it with arena_free). */
+static void server_req_init(req *r, struct MHD_Connection *c, const char *method,
+                            const char *path)
+{
+    memset(r, 0, sizeof *r);
+    r->a = arena_new();
+    r->method = method;
+    r->path = path;
+    r->conn = c;
+}
+
 static enum MHD_Result server_static(server *srv, struct MHD_Connection *c, server_conn *sc,
                                      const char *method, const char *path)
 {
@@ -258,11 +274,7 @@ static enum MHD_Result server_static(server *srv, struct MHD_Connection *c, serv
     if (found != 0) {
         /* Same error shape and headers as the API. */
         req r;
-        memset(&r, 0, sizeof r);
-        r.a = arena_new();
-        r.method = method;
-        r.path = path;
-        r.conn = c;
+        server_req_init(&r, c, method, path);
         if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
             reply_error(&r, 405, "method_not_allowed", "不支持的请求方法", NULL);
         else
@@ -297,14 +309,13 @@ static enum MHD_Result server_api(server *srv, struct MHD_Connection *c, server_
                                   const char *method, const char *path)
 {
     req r;
-    memset(&r, 0, sizeof r);
-    r.a = arena_new();
-    r.method = method;
-    r.path = path;
-    r.conn = c;
+    server_req_init(&r, c, method, path);
     r.ip = server_client_ip(r.a, c);
     if (sc->too_large) {
-        reply_error(&r, 413, "too_large", "请求内容过大", NULL);
+        reply_error(&r, 413, "too_large",
+                    arena_printf(r.a, "请求内容过大（不能超过 %zu MB）",
+                                 srv->cfg->max_body / (1024 * 1024)),
+                    NULL);
     } else {
         if (sc->body.len > 0) {
             r.body = sc->body.buf;

@@ -14,6 +14,12 @@ import * as schoolsPage from './pages/schools.js';
 import * as schoolPage from './pages/school.js';
 import * as usersPage from './pages/users.js';
 import * as auditPage from './pages/audit.js';
+import * as safetyPage from './pages/safety.js';
+import * as hazardsPage from './pages/safety-hazards.js';
+import * as inspectionsPage from './pages/safety-inspections.js';
+import * as activitiesPage from './pages/safety-activities.js';
+import * as vaccinationsPage from './pages/safety-vaccinations.js';
+import * as ledgerPage from './pages/safety-ledger.js';
 
 const ALL = null;   // every role
 
@@ -22,6 +28,13 @@ const ALL = null;   // every role
 export const MENU = [
   { route: '/', label: '首页', icon: '⌂', roles: ALL },
   { route: '/schools', label: '学校', icon: '校', roles: ALL },
+  { label: '安全', icon: '安', children: [
+    { route: '/safety', label: '安全看板', roles: ALL },
+    { route: '/safety/hazards', label: '隐患台账', roles: ALL },
+    { route: '/safety/inspections', label: '排查', roles: ALL },
+    { route: '/safety/activities', label: '安全活动', roles: ALL },
+    { route: '/safety/vaccinations', label: '疫苗接种', roles: ALL },
+  ] },
   { label: '系统', icon: '⚙', children: [
     { route: '/users', label: '用户管理', roles: ['admin'] },
     { route: '/audit', label: '审计日志', roles: ['admin', 'auditor'] },
@@ -35,6 +48,18 @@ const ROUTES = [
   [/^\/schools\/new$/, schoolPage, ['admin', 'dept'], '/schools'],
   [/^\/schools\/(\d+)$/, schoolPage, ALL, '/schools'],
   [/^\/schools\/(\d+)\/edit$/, schoolPage, ALL, '/schools'],
+  [/^\/safety$/, safetyPage, ALL, '/safety'],
+  [/^\/safety\/hazards$/, hazardsPage, ALL, '/safety/hazards'],
+  [/^\/safety\/hazards\/new$/, hazardsPage, ['admin', 'dept', 'school'], '/safety/hazards'],
+  [/^\/safety\/hazards\/(\d+)$/, hazardsPage, ALL, '/safety/hazards'],
+  [/^\/safety\/hazards\/(\d+)\/notice$/, hazardsPage, ALL, '/safety/hazards'],
+  [/^\/safety\/inspections$/, inspectionsPage, ALL, '/safety/inspections'],
+  [/^\/safety\/inspections\/new$/, inspectionsPage, ['admin', 'dept', 'school'], '/safety/inspections'],
+  [/^\/safety\/inspections\/(\d+)$/, inspectionsPage, ALL, '/safety/inspections'],
+  [/^\/safety\/coverage$/, inspectionsPage, ALL, '/safety/inspections'],
+  [/^\/safety\/activities$/, activitiesPage, ALL, '/safety/activities'],
+  [/^\/safety\/vaccinations$/, vaccinationsPage, ALL, '/safety/vaccinations'],
+  [/^\/safety\/ledger$/, ledgerPage, ALL, '/safety/hazards'],
   [/^\/users$/, usersPage, ['admin'], '/users'],
   [/^\/audit$/, auditPage, ['admin', 'auditor'], '/audit'],
 ];
@@ -58,6 +83,7 @@ function parseHash() {
 function leave() {
   for (const fn of leaveFns) { try { fn(); } catch (e) { /* ignore */ } }
   leaveFns = [];
+  for (const d of document.querySelectorAll('dialog.modal')) d.remove();   // a dialog belongs to the page it was opened on
 }
 
 // ---- layout -----------------------------------------------------------

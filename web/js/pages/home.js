@@ -5,6 +5,7 @@
 
 import { get } from '../api.js';
 import { h, pageHead } from '../ui.js';
+import { safetyAccess } from './safety.js';
 
 const BLUE = ['#1d5fbf', '#3b82d6', '#5ea1e8', '#f0a02c', '#43a66a', '#8a6fd1', '#d9534f', '#2bb3b3', '#9aa5b1', '#c98a4b'];
 
@@ -44,8 +45,25 @@ function pieOption(items) {
   };
 }
 
+// The red box of overdue 重大 hazards (GET /api/safety/alerts) for leaders,
+// admins and the safety department; null when there are none.
+async function safetyAlerts(user) {
+  const role = user && user.role;
+  if (role !== 'leader' && role !== 'admin' && !(role === 'dept' && (await safetyAccess(user)).bureau)) return null;
+  const r = await get('/api/safety/alerts');
+  const items = r.overdue_major || [];
+  if (!items.length) return null;
+  return h('section.alert-box', { role: 'alert', 'data-testid': 'safety-alerts' },
+    h('h2', null, '逾期未整改的重大隐患（' + items.length + ' 条）'),
+    h('ul', null, items.map((x) => h('li', null,
+      h('a', { href: '#/safety/hazards/' + x.id, 'data-hazard-id': x.id },
+        (x.school_name || '') + ' · ' + (x.category || '') + ' · ' + (x.description || '')),
+      h('span.alert-meta', null, '整改时限 ' + (x.deadline || '—') + (x.days_overdue ? '，逾期 ' + x.days_overdue + ' 天' : ''))))),
+    h('p', null, h('a', { href: '#/safety/hazards?overdue=1&grade=' + encodeURIComponent('重大') }, '在隐患台账中查看 →')));
+}
+
 export async function render(ctx) {
-  const d = await get('/api/dashboard');
+  const [d, alerts] = await Promise.all([get('/api/dashboard'), safetyAlerts(ctx.user).catch(() => null)]);
   const units = d.by_unit || [];
   const unitLabel = { city: '市', county: '县（市、区）', town: '街道/乡镇' }[units.length ? units[0].level : 'town'] || '下级单位';
   const stats = h('div.stats', null,
@@ -61,6 +79,7 @@ export async function render(ctx) {
   const byTown = chartCard('在办学校：按' + unitLabel, 'chart-town', true);
   const page = h('div', null,
     pageHead('首页'),
+    alerts,
     stats,
     h('div.charts', null, byType.card, byArea.card, byTown.card),
     h('p.note', null, '统计范围：' + ((ctx.user && ctx.user.scope_name) || '本辖区') + '，不含撤并、停办学校。'));

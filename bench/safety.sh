@@ -1,0 +1,272 @@
+#!/usr/bin/env bash
+# bench/safety.sh - the 安全 benchmark (issue 5): 1,000,000 hazards across a
+# province-size tree; the summary and the filtered hazard list measured with
+# wrk, each printed beside SQLite's own time for the same queries.
+#
+#   bench/safety.sh
+#
+# 1. builds the release binary (make build/edubureau);
+# 2. generates a province (100 counties) with 1,000,000 hazards into
+#    bench/out/safety.db (`edubureau generate --hazards N`, which prints rows/s);
+# 3. adds a province-wide 局领导 "benchs" and does its first-login password
+#    change through the API; serves the database (--threads 4);
+# 4. runs wrk (-t2 -c4 -d10s --latency, bench/report.lua) for
+#      GET /api/safety/summary?from=2021-01-01&to=2021-12-31
+#      GET /api/hazards?status=整改中&grade=重大&overdue=1&per_page=20
+#    as the province leader;
+# 5. stops the server and runs the same SQL with the sqlite3 CLI (.timer on,
+#    the median "real" of BENCH_SQL_RUNS runs, warm cache) on the same file;
+# 6. prints req/s, p50, p99 and the SQLite time side by side, with the goals
+#    (each request under 100 ms at p99).
+#
+# Environment: BENCH_DURATION (10s), BENCH_TIMEOUT (wrk --timeout, 60s), BENCH_CONNECTIONS (4), BENCH_THREADS (2),
+# SERVER_THREADS (4), BENCH_COUNTIES (100), BENCH_HAZARDS (1000000),
+# BENCH_SQL_RUNS (5), BENCH_KEEP_DB=1 reuses bench/out/safety.db,
+# BENCH_STRICT=1 exits 1 when a goal is missed.
+#
+# The SQL timed with the sqlite3 CLI is copied from the server
+# (src/domain/safety_summary.c and the hazard list in src/domain/); keep it
+# in step when those queries change.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/bench/out
+DB=$OUT/safety.db
+BIN=$ROOT/build/edubureau
+DURATION=${BENCH_DURATION:-10s}
+CONNS=${BENCH_CONNECTIONS:-4}
+WRK_THREADS=${BENCH_THREADS:-2}
+SERVER_THREADS=${SERVER_THREADS:-4}
+COUNTIES=${BENCH_COUNTIES:-100}
+HAZARDS=${BENCH_HAZARDS:-1000000}
+SQL_RUNS=${BENCH_SQL_RUNS:-5}
+WRK_TIMEOUT=${BENCH_TIMEOUT:-60s}
+GOAL_MS=100
+BENCH_USER=benchs
+BENCH_PASS1='Bench@2026x'
+BENCH_PASS2='Bench@2026y'
+FROM=2021-01-01
+TO=2021-12-31
+
+die() { echo "bench: $*" >&2; exit 1; }
+command -v wrk >/dev/null || die "wrk 未安装 (scripts/deps.sh --bench 或 apt-get install wrk)"
+command -v curl >/dev/null || die "curl 未安装"
+command -v node >/dev/null || die "node 未安装"
+HAVE_SQLITE=1
+command -v sqlite3 >/dev/null || { HAVE_SQLITE=0; echo "bench: sqlite3 CLI 未安装 (scripts/deps.sh --bench): SQLite times are not printed" >&2; }
+
+echo "== build"
+make -s build/edubureau
+
+mkdir -p "$OUT"
+if [ "${BENCH_KEEP_DB:-0}" = 1 ] && [ -f "$DB" ]; then
+  echo "== reusing $DB"
+else
+  rm -f "$DB" "$DB-wal" "$DB-shm"
+  rm -rf "$DB.files"
+  echo "== generate: $COUNTIES counties, $HAZARDS hazards -> $DB"
+  t0=$(date +%s%N)
+  "$BIN" generate --counties "$COUNTIES" --hazards "$HAZARDS" --db "$DB" --seed 2021 >"$OUT/safety-generate.log" 2>&1 \
+    || { tail -20 "$OUT/safety-generate.log"; die "generate failed"; }
+  t1=$(date +%s%N)
+  sed 's/^/   /' "$OUT/safety-generate.log" | tail -15
+  printf '   generated in %s s, database %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", (b - a) / 1e9}')" "$(du -h "$DB" | cut -f1)"
+fi
+
+PROVINCE_ID=$("$BIN" org list --db "$DB" | awk 'NR==1 {print $1}')
+[[ "$PROVINCE_ID" =~ ^[0-9]+$ ]] || die "province id not found in 'org list'"
+echo "   province org id: $PROVINCE_ID ($("$BIN" org list --db "$DB" | head -1))"
+
+if ! "$BIN" user list --db "$DB" 2>/dev/null | grep -qw "$BENCH_USER"; then
+  "$BIN" user add "$BENCH_USER" --role leader --name 省级安全 --scope "$PROVINCE_ID" \
+    --password "$BENCH_PASS1" --db "$DB" >/dev/null || die "user add $BENCH_USER failed"
+  FIRST_LOGIN=1
+else
+  FIRST_LOGIN=0
+fi
+
+PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+BASE=http://127.0.0.1:$PORT
+
+echo "== serve on $BASE (threads $SERVER_THREADS)"
+"$BIN" serve --db "$DB" --port "$PORT" --bind 127.0.0.1 --threads "$SERVER_THREADS" --quiet \
+  >"$OUT/safety-server.log" 2>&1 &
+SERVER_PID=$!
+SERVER_RC=
+stop_server() {
+  if [ -z "$SERVER_RC" ]; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    SERVER_RC=0
+    wait "$SERVER_PID" 2>/dev/null || SERVER_RC=$?
+  fi
+}
+trap stop_server EXIT
+
+for _ in $(seq 1 600); do
+  curl -fsS "$BASE/api/health" >/dev/null 2>&1 && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT/safety-server.log"; die "server exited"; }
+  sleep 0.1
+done
+curl -fsS "$BASE/api/health" >/dev/null || die "server not ready"
+
+json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=process.argv[1].split(".").reduce((o,k)=>o==null?o:o[k],JSON.parse(s));console.log(v==null?"":v)})' "$1"; }
+
+# login USER PASSWORD -> prints "cookie csrf"
+login() {
+  local hdr body cookie csrf
+  hdr=$(mktemp)
+  body=$(curl -sS -D "$hdr" -H 'Content-Type: application/json' \
+    --data "{\"username\":\"$1\",\"password\":\"$2\"}" "$BASE/api/login")
+  cookie=$(grep -i '^set-cookie: *edu_session=' "$hdr" | head -1 | sed -E 's/^[Ss]et-[Cc]ookie: *([^;]*).*/\1/' | tr -d '\r')
+  rm -f "$hdr"
+  csrf=$(printf '%s' "$body" | json csrf)
+  [ -n "$cookie" ] && [ -n "$csrf" ] || die "login $1 failed: $body"
+  echo "$cookie $csrf"
+}
+
+if [ "$FIRST_LOGIN" = 1 ]; then
+  read -r C1 T1 < <(login "$BENCH_USER" "$BENCH_PASS1") || true
+  [ -n "${C1:-}" ] || die "first login of $BENCH_USER failed"
+  curl -fsS -H "Cookie: $C1" -H "X-CSRF-Token: $T1" -H 'Content-Type: application/json' \
+    --data "{\"old_password\":\"$BENCH_PASS1\",\"new_password\":\"$BENCH_PASS2\"}" \
+    "$BASE/api/me/password" >/dev/null || die "password change for $BENCH_USER failed"
+fi
+read -r COOKIE _ < <(login "$BENCH_USER" "$BENCH_PASS2") || true
+[ -n "${COOKIE:-}" ] || die "login failed"
+
+# URL-encoded: 整改中 重大
+ZGZ='%E6%95%B4%E6%94%B9%E4%B8%AD'; ZD='%E9%87%8D%E5%A4%A7'
+SUMMARY_PATH="/api/safety/summary?from=$FROM&to=$TO"
+LIST_PATH="/api/hazards?status=$ZGZ&grade=$ZD&overdue=1&per_page=20"
+
+get() { curl -fsS -H "Cookie: $COOKIE" "$BASE$1"; }
+TOTAL_HAZARDS=$(get "/api/hazards?per_page=1" | json total)
+FOUND_2021=$(get "$SUMMARY_PATH" | json hazards.found)
+LIST_TOTAL=$(get "$LIST_PATH" | json total)
+echo "   hazards in the province: $TOTAL_HAZARDS; found in 2021: $FOUND_2021; 整改中+重大+overdue: $LIST_TOTAL"
+[ "${TOTAL_HAZARDS:-0}" -ge $((HAZARDS * 9 / 10)) ] || echo "   warning: fewer hazards than asked for ($HAZARDS)" >&2
+
+SCENARIOS=(
+  "summary 2021|$SUMMARY_PATH|summary"
+  "filtered list|$LIST_PATH|list"
+)
+
+declare -A RPS P50 P99
+FAILED=0
+for sc in "${SCENARIOS[@]}"; do
+  IFS='|' read -r name path key <<<"$sc"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE$path")
+  [ "$code" = 200 ] || die "$name: GET $path answered $code"
+  echo "== wrk: $name  ($path)"
+  out=$(EDU_COOKIE="$COOKIE" wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency \
+        -s "$ROOT/bench/report.lua" "$BASE$path")
+  echo "$out" | grep -v '^RESULT' | sed 's/^/   /'
+  line=$(echo "$out" | grep '^RESULT' || true)
+  [ -n "$line" ] || die "$name: no RESULT line from wrk"
+  eval "$(echo "${line#RESULT }" | tr ' ' '\n' | sed 's/^/R_/')"
+  if [ "$R_requests" = 0 ]; then
+    echo "   $name: no request completed in $DURATION" >&2
+    FAILED=1
+  fi
+  if [ "$R_errors" != 0 ] || [ "$R_non2xx" != 0 ]; then
+    echo "   $name: $R_errors socket errors, $R_non2xx non-2xx replies" >&2
+    FAILED=1
+  fi
+  RPS[$key]=$R_rps
+  P50[$key]=$(awk -v u="$R_p50_us" 'BEGIN {printf "%.2f", u / 1000}')
+  P99[$key]=$(awk -v u="$R_p99_us" 'BEGIN {printf "%.2f", u / 1000}')
+done
+
+HWM_KB=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")
+stop_server
+trap - EXIT
+
+# ---- SQLite's own time for the same SQL (server stopped, same file) ----
+SCOPE_LO=$(sqlite3 -readonly "$DB" "SELECT path FROM org_units WHERE id = $PROVINCE_ID" 2>/dev/null || true)
+# org_scope_upper(): the last '/' becomes '0'
+SCOPE_HI="${SCOPE_LO%/}0"
+TODAY=$(date -u -d '+8 hours' +%F)
+q() { printf "'%s'" "$1"; }
+LO=$(q "$SCOPE_LO"); HI=$(q "$SCOPE_HI"); F=$(q "$FROM"); T=$(q "$TO")
+
+# The hazard queries of GET /api/safety/summary (safety_summary.c: found
+# breakdown, closed breakdown, distinct schools, the median's rows, open/overdue).
+SUMMARY_SQL="
+SELECT grade, category_id, status, substr(found_on, 1, 7) AS month, COUNT(*) AS n FROM hazards
+ WHERE path >= $LO AND path < $HI AND found_on >= $F AND found_on <= $T
+ GROUP BY grade, category_id, status, substr(found_on, 1, 7);
+SELECT grade, category_id, substr(closed_on, 1, 7) AS month, COUNT(*) AS n FROM hazards
+ WHERE path >= $LO AND path < $HI AND status = '已销号' AND closed_on >= $F AND closed_on <= $T
+ GROUP BY grade, category_id, substr(closed_on, 1, 7);
+SELECT COUNT(DISTINCT school_id) FROM hazards WHERE path >= $LO AND path < $HI AND found_on >= $F AND found_on <= $T;
+SELECT found_on, closed_on, COUNT(*) AS n FROM hazards
+ WHERE path >= $LO AND path < $HI AND status = '已销号' AND closed_on >= $F AND closed_on <= $T
+ GROUP BY found_on, closed_on;
+SELECT COUNT(*) AS open_count, COALESCE(SUM(CASE WHEN deadline IS NOT NULL AND deadline < '$TODAY' THEN 1 ELSE 0 END), 0),
+ COALESCE(SUM(CASE WHEN supervised = 1 THEN 1 ELSE 0 END), 0) FROM hazards
+ WHERE path >= $LO AND path < $HI AND status <> '已销号';
+SELECT kind, COUNT(*), COALESCE(SUM(participants), 0), COALESCE(SUM(quantity), 0), COALESCE(SUM(funds), 0),
+ COUNT(DISTINCT school_id) FROM safety_activities
+ WHERE path >= $LO AND path < $HI AND on_date >= $F AND on_date <= $T GROUP BY kind;
+"
+# The filtered list as src/domain/hazards_api.c runs it: the COUNT(*) and one
+# page of HAZARDS_SELECT (src/domain/hazards.h), default order -found_on.
+LIST_WHERE="WHERE h.path >= $LO AND h.path < $HI AND h.status = '整改中' AND h.grade = '重大'
+ AND h.deadline < '$TODAY' AND h.status <> '已销号'"
+LIST_SELECT="SELECT h.id, h.school_id, s.name AS school_name, s.code AS school_code, s.town_id,
+ t.name AS town, h.path, h.inspection_id, h.category_id, c.name AS category, h.grade,
+ h.supervised, h.location, h.description, h.found_on, h.found_by, h.measures,
+ h.responsible, h.funds, h.deadline, h.interim, h.status, h.returned, h.closed_on,
+ h.created_at, h.updated_at FROM hazards h JOIN schools s ON s.id = h.school_id
+ LEFT JOIN org_units t ON t.id = s.town_id JOIN hazard_categories c ON c.id = h.category_id"
+LIST_SQL="
+SELECT COUNT(*) FROM hazards h JOIN schools s ON s.id = h.school_id $LIST_WHERE;
+$LIST_SELECT $LIST_WHERE ORDER BY h.found_on DESC, h.id DESC LIMIT 20 OFFSET 0;
+"
+
+# sqlite_ms SQL -> the median over SQL_RUNS runs of the summed "real" times (ms)
+sqlite_ms() {
+  local sql=$1 script runs=() r
+  script=$(mktemp)
+  for _ in $(seq 1 "$SQL_RUNS"); do
+    { echo ".timer on"; echo "$sql"; echo ".timer off"; echo "SELECT 'RUN-END';"; } >>"$script"
+  done
+  # sum the Run Time lines of each run; "RUN-END" separates runs
+  mapfile -t runs < <(sqlite3 -readonly "$DB" <"$script" 2>&1 | awk '
+    /^Run Time: real/ { s += $4 }
+    /^RUN-END$/ { printf "%.3f\n", s * 1000; s = 0 }')
+  rm -f "$script"
+  [ "${#runs[@]}" -gt 0 ] || { echo "?"; return; }
+  printf '%s\n' "${runs[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+declare -A SQLMS
+if [ "$HAVE_SQLITE" = 1 ] && [ -n "$SCOPE_LO" ]; then
+  echo "== sqlite3 CLI: the same SQL ($SQL_RUNS runs each, median; scope $SCOPE_LO .. $SCOPE_HI, today $TODAY)"
+  SQLMS[summary]=$(sqlite_ms "$SUMMARY_SQL")
+  SQLMS[list]=$(sqlite_ms "$LIST_SQL")
+  echo "   plan of the list query:"
+  sqlite3 -readonly "$DB" "EXPLAIN QUERY PLAN $LIST_SELECT $LIST_WHERE ORDER BY h.found_on DESC, h.id DESC LIMIT 20" \
+    | sed 's/^/     /'
+else
+  SQLMS[summary]="n/a"; SQLMS[list]="n/a"
+fi
+
+HWM_MB=$(awk -v k="${HWM_KB:-0}" 'BEGIN {printf "%.1f", k / 1024}')
+echo
+echo "== edubureau 安全 benchmark: $TOTAL_HAZARDS hazards in the province ($FOUND_2021 found in 2021)"
+echo "   wrk -t$WRK_THREADS -c$CONNS -d$DURATION on 127.0.0.1, server --threads $SERVER_THREADS, $(nproc) CPUs; user $BENCH_USER (province)"
+printf '%-16s %10s %10s %10s %14s   %s\n' scenario 'req/s' 'p50 ms' 'p99 ms' 'sqlite3 ms' goal
+for key in summary list; do
+  name=$([ "$key" = summary ] && echo "summary 2021" || echo "filtered list")
+  if awk -v p="${P99[$key]}" -v g="$GOAL_MS" -v r="${RPS[$key]}" 'BEGIN {exit !(r > 0 && p < g)}'; then verdict="p99 < $GOAL_MS ms: ok"
+  else verdict="p99 < $GOAL_MS ms: MISSED"; [ "$FAILED" = 1 ] || FAILED=2; fi
+  printf '%-16s %10.1f %10s %10s %14s   %s\n' "$name" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}" "${SQLMS[$key]}" "$verdict"
+done
+echo "peak memory (VmHWM) ${HWM_MB} MB; server exit code on SIGTERM: $SERVER_RC"
+[ "$HAVE_SQLITE" = 1 ] || echo "(sqlite3 CLI missing: scripts/deps.sh --bench installs it)"
+
+if [ "$FAILED" = 1 ]; then exit 1; fi
+if [ "$FAILED" = 2 ] && [ "${BENCH_STRICT:-0}" = 1 ]; then exit 1; fi
+exit 0
