@@ -7,7 +7,8 @@
 #
 # 1. builds the release binary (make build/edubureau);
 # 2. generates a province (100 counties) with 1,000,000 hazards into
-#    bench/out/safety.db (`edubureau generate --hazards N`, which prints rows/s);
+#    bench/out/safety.db (`edubureau generate --hazards N`, which prints rows/s
+#    and rebuilds the summary's counts before it commits);
 # 3. adds a province-wide 局领导 "benchs" and does its first-login password
 #    change through the API; serves the database (--threads 4);
 # 4. runs wrk (-t2 -c4 -d10s --latency, bench/report.lua) for
@@ -15,7 +16,9 @@
 #      GET /api/hazards?status=整改中&grade=重大&overdue=1&per_page=20
 #    as the province leader;
 # 5. stops the server and runs the same SQL with the sqlite3 CLI (.timer on,
-#    the median "real" of BENCH_SQL_RUNS runs, warm cache) on the same file;
+#    the median "real" of BENCH_SQL_RUNS runs, warm cache) on the same file
+#    (for the summary: the count tables' queries, and for comparison the
+#    detailed queries on hazards);
 # 6. prints req/s, p50, p99 and the SQLite time side by side, with the goals
 #    (each request under 100 ms at p99).
 #
@@ -26,14 +29,15 @@
 #
 # The SQL timed with the sqlite3 CLI is copied from the server
 # (src/domain/safety_summary.c and the hazard list in src/domain/); keep it
-# in step when those queries change.
+# in step when those queries change. BENCH_BIN runs another binary than
+# build/edubureau (not rebuilt then).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/bench/out
 DB=$OUT/safety.db
-BIN=$ROOT/build/edubureau
+BIN=${BENCH_BIN:-$ROOT/build/edubureau}
 DURATION=${BENCH_DURATION:-10s}
 CONNS=${BENCH_CONNECTIONS:-4}
 WRK_THREADS=${BENCH_THREADS:-2}
@@ -56,12 +60,22 @@ command -v node >/dev/null || die "node 未安装"
 HAVE_SQLITE=1
 command -v sqlite3 >/dev/null || { HAVE_SQLITE=0; echo "bench: sqlite3 CLI 未安装 (scripts/deps.sh --bench): SQLite times are not printed" >&2; }
 
-echo "== build"
-make -s build/edubureau
+if [ -z "${BENCH_BIN:-}" ]; then
+  echo "== build"
+  make -s build/edubureau
+fi
 
 mkdir -p "$OUT"
 if [ "${BENCH_KEEP_DB:-0}" = 1 ] && [ -f "$DB" ]; then
   echo "== reusing $DB"
+  # the summary's counts (migration 007): rebuilt unless marked valid
+  VALID=
+  [ "$HAVE_SQLITE" = 1 ] && VALID=$(sqlite3 -readonly "$DB" \
+    "SELECT value FROM settings WHERE key = 'hazard_counts_valid'" 2>/dev/null || true)
+  if [ "$VALID" != 1 ]; then
+    echo "== safety-rebuild (the summary's counts)"
+    "$BIN" safety-rebuild --db "$DB" 2>&1 | grep -v INFO | sed 's/^/   /' || die "safety-rebuild failed"
+  fi
 else
   rm -f "$DB" "$DB-wal" "$DB-shm"
   rm -rf "$DB.files"
@@ -190,39 +204,69 @@ TODAY=$(date -u -d '+8 hours' +%F)
 q() { printf "'%s'" "$1"; }
 LO=$(q "$SCOPE_LO"); HI=$(q "$SCOPE_HI"); F=$(q "$FROM"); T=$(q "$TO")
 
-# The hazard queries of GET /api/safety/summary (safety_summary.c: found
-# breakdown, closed breakdown, distinct schools, the median's rows, open/overdue).
+# The hazard queries of GET /api/safety/summary as the server runs them
+# for a province, city or county scope over whole months once the counts
+# are valid (safety_summary.c, migrations/007_safety_counts.sql): found and
+# closed by month/grade/category(/status), the median's days, the schools
+# (runs), open/overdue/supervised - then the activities by kind.
+M_FROM=$(q "${FROM:0:7}"); M_TO=$(q "${TO:0:7}")
 SUMMARY_SQL="
-SELECT grade, category_id, status, substr(found_on, 1, 7) AS month, COUNT(*) AS n FROM hazards
- WHERE path >= $LO AND path < $HI AND found_on >= $F AND found_on <= $T
- GROUP BY grade, category_id, status, substr(found_on, 1, 7);
-SELECT grade, category_id, substr(closed_on, 1, 7) AS month, COUNT(*) AS n FROM hazards
- WHERE path >= $LO AND path < $HI AND status = '已销号' AND closed_on >= $F AND closed_on <= $T
- GROUP BY grade, category_id, substr(closed_on, 1, 7);
-SELECT COUNT(DISTINCT school_id) FROM hazards WHERE path >= $LO AND path < $HI AND found_on >= $F AND found_on <= $T;
-SELECT found_on, closed_on, COUNT(*) AS n FROM hazards
- WHERE path >= $LO AND path < $HI AND status = '已销号' AND closed_on >= $F AND closed_on <= $T
- GROUP BY found_on, closed_on;
-SELECT COUNT(*) AS open_count, COALESCE(SUM(CASE WHEN deadline IS NOT NULL AND deadline < '$TODAY' THEN 1 ELSE 0 END), 0),
- COALESCE(SUM(CASE WHEN supervised = 1 THEN 1 ELSE 0 END), 0) FROM hazards
- WHERE path >= $LO AND path < $HI AND status <> '已销号';
+SELECT month, grade, category_id, status, n FROM hazard_found_counts
+ WHERE unit_path = $LO AND month >= $M_FROM AND month <= $M_TO;
+SELECT month, grade, category_id, n FROM hazard_closed_counts
+ WHERE unit_path = $LO AND month >= $M_FROM AND month <= $M_TO;
+SELECT COALESCE(SUM(n), 0) FROM hazard_school_runs
+ WHERE unit_path = $LO AND month >= $M_FROM AND month <= $M_TO AND prev_month < $M_FROM;
+SELECT days, SUM(n) AS n FROM hazard_close_days
+ WHERE unit_path = $LO AND month >= $M_FROM AND month <= $M_TO GROUP BY days;
+SELECT COALESCE(SUM(n), 0), COALESCE(SUM(CASE WHEN deadline <> '' AND deadline < '$TODAY' THEN n ELSE 0 END), 0),
+ COALESCE(SUM(CASE WHEN supervised = 1 THEN n ELSE 0 END), 0) FROM hazard_open_counts WHERE unit_path = $LO;
 SELECT kind, COUNT(*), COALESCE(SUM(participants), 0), COALESCE(SUM(quantity), 0), COALESCE(SUM(funds), 0),
  COUNT(DISTINCT school_id) FROM safety_activities
  WHERE path >= $LO AND path < $HI AND on_date >= $F AND on_date <= $T GROUP BY kind;
 "
-# The filtered list as src/domain/hazards_api.c runs it: the COUNT(*) and one
-# page of HAZARDS_SELECT (src/domain/hazards.h), default order -found_on.
+# The same figures from the hazards (the server's way for a town or school,
+# a partial month, or before the counts are rebuilt): found by
+# day/grade/category/status, closed by day/grade/category, the median's
+# (closed_on, found_on) counts, the schools - the per-school probe, which
+# the server takes when more hazards were found than there are schools -
+# open/overdue/supervised, and the activities by kind.
+SUMMARY_DETAIL_SQL="
+SELECT found_on, grade, category_id, status, COUNT(*) AS n FROM hazards
+ WHERE path >= $LO AND path < $HI AND found_on >= $F AND found_on <= $T
+ GROUP BY found_on, grade, category_id, status;
+SELECT closed_on, grade, category_id, COUNT(*) AS n FROM hazards
+ WHERE path >= $LO AND path < $HI AND status = '已销号' AND closed_on >= $F AND closed_on <= $T
+ GROUP BY closed_on, grade, category_id;
+SELECT COUNT(*) FROM schools;
+SELECT COUNT(*) FROM schools s WHERE EXISTS (SELECT 1 FROM hazards h WHERE h.school_id = s.id
+ AND h.path >= $LO AND h.path < $HI AND h.found_on >= $F AND h.found_on <= $T);
+SELECT closed_on, found_on, COUNT(*) AS n FROM hazards
+ WHERE path >= $LO AND path < $HI AND status = '已销号' AND closed_on >= $F AND closed_on <= $T
+ GROUP BY closed_on, found_on;
+SELECT COUNT(*) AS open_count, COALESCE(SUM(CASE WHEN deadline IS NOT NULL AND deadline < '$TODAY' THEN 1 ELSE 0 END), 0),
+ COALESCE(SUM(CASE WHEN supervised = 1 THEN 1 ELSE 0 END), 0) FROM hazards
+ WHERE path >= $LO AND path < $HI AND status IN ('已登记', '整改中', '待验收') AND grade IN ('一般', '重大');
+SELECT kind, COUNT(*), COALESCE(SUM(participants), 0), COALESCE(SUM(quantity), 0), COALESCE(SUM(funds), 0),
+ COUNT(DISTINCT school_id) FROM safety_activities
+ WHERE path >= $LO AND path < $HI AND on_date >= $F AND on_date <= $T GROUP BY kind;
+"
+# The filtered list as src/domain/hazards_api.c runs it: the COUNT(*) and
+# the page's ids from hazards_open, then HAZARDS_SELECT (src/domain/hazards.h)
+# for those 20 rows only, default order -found_on.
 LIST_WHERE="WHERE h.path >= $LO AND h.path < $HI AND h.status = '整改中' AND h.grade = '重大'
- AND h.deadline < '$TODAY' AND h.status <> '已销号'"
+ AND h.deadline < '$TODAY' AND h.status IN ('已登记', '整改中', '待验收')"
 LIST_SELECT="SELECT h.id, h.school_id, s.name AS school_name, s.code AS school_code, s.town_id,
  t.name AS town, h.path, h.inspection_id, h.category_id, c.name AS category, h.grade,
  h.supervised, h.location, h.description, h.found_on, h.found_by, h.measures,
  h.responsible, h.funds, h.deadline, h.interim, h.status, h.returned, h.closed_on,
  h.created_at, h.updated_at FROM hazards h JOIN schools s ON s.id = h.school_id
  LEFT JOIN org_units t ON t.id = s.town_id JOIN hazard_categories c ON c.id = h.category_id"
+LIST_ORDER="ORDER BY h.found_on DESC, h.id DESC"
+LIST_PAGE="$LIST_SELECT WHERE h.id IN (SELECT h.id FROM hazards h $LIST_WHERE $LIST_ORDER LIMIT 20 OFFSET 0) $LIST_ORDER"
 LIST_SQL="
-SELECT COUNT(*) FROM hazards h JOIN schools s ON s.id = h.school_id $LIST_WHERE;
-$LIST_SELECT $LIST_WHERE ORDER BY h.found_on DESC, h.id DESC LIMIT 20 OFFSET 0;
+SELECT COUNT(*) FROM hazards h $LIST_WHERE;
+$LIST_PAGE;
 "
 
 # sqlite_ms SQL -> the median over SQL_RUNS runs of the summed "real" times (ms)
@@ -245,12 +289,13 @@ declare -A SQLMS
 if [ "$HAVE_SQLITE" = 1 ] && [ -n "$SCOPE_LO" ]; then
   echo "== sqlite3 CLI: the same SQL ($SQL_RUNS runs each, median; scope $SCOPE_LO .. $SCOPE_HI, today $TODAY)"
   SQLMS[summary]=$(sqlite_ms "$SUMMARY_SQL")
+  SQLMS[detail]=$(sqlite_ms "$SUMMARY_DETAIL_SQL")
   SQLMS[list]=$(sqlite_ms "$LIST_SQL")
   echo "   plan of the list query:"
-  sqlite3 -readonly "$DB" "EXPLAIN QUERY PLAN $LIST_SELECT $LIST_WHERE ORDER BY h.found_on DESC, h.id DESC LIMIT 20" \
+  sqlite3 -readonly "$DB" "EXPLAIN QUERY PLAN $LIST_PAGE" \
     | sed 's/^/     /'
 else
-  SQLMS[summary]="n/a"; SQLMS[list]="n/a"
+  SQLMS[summary]="n/a"; SQLMS[detail]="n/a"; SQLMS[list]="n/a"
 fi
 
 HWM_MB=$(awk -v k="${HWM_KB:-0}" 'BEGIN {printf "%.1f", k / 1024}')
@@ -264,6 +309,7 @@ for key in summary list; do
   else verdict="p99 < $GOAL_MS ms: MISSED"; [ "$FAILED" = 1 ] || FAILED=2; fi
   printf '%-16s %10.1f %10s %10s %14s   %s\n' "$name" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}" "${SQLMS[$key]}" "$verdict"
 done
+echo "summary 2021 from the hazards instead of the counts (sqlite3): ${SQLMS[detail]} ms"
 echo "peak memory (VmHWM) ${HWM_MB} MB; server exit code on SIGTERM: $SERVER_RC"
 [ "$HAVE_SQLITE" = 1 ] || echo "(sqlite3 CLI missing: scripts/deps.sh --bench installs it)"
 

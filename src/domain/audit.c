@@ -200,7 +200,7 @@ static void audit_list_handler(req *r)
 {
     audit_filter f = {STRBUF_INIT, {{0}}, 0};
     paging p;
-    strbuf sql = STRBUF_INIT;
+    strbuf count = STRBUF_INIT, sql = STRBUF_INIT;
     json_t *rows = NULL;
     int64_t total = 0;
     int rc;
@@ -216,18 +216,14 @@ static void audit_list_handler(req *r)
         return;
     }
 
-    sb_appendf(&sql, "SELECT COUNT(*) FROM audit_log%s", sb_str(&f.where));
-    rc = db_query_int(r->db, sb_str(&sql), f.params, f.nparams, &total);
-    if (rc == STORE_OK) {
-        sb_reset(&sql);
-        sb_appendf(&sql,
-                   "SELECT id, at, username, ip, action, entity, entity_id, before_json, after_json "
-                   "FROM audit_log%s ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
-                   sb_str(&f.where));
-        f.params[f.nparams++] = SV_I(p.limit);
-        f.params[f.nparams++] = SV_I(p.offset);
-        rc = db_query(r->db, sb_str(&sql), f.params, f.nparams, &rows);
-    }
+    sb_appendf(&count, "SELECT COUNT(*) FROM audit_log%s", sb_str(&f.where));
+    sb_appendf(&sql,
+               "SELECT id, at, username, ip, action, entity, entity_id, before_json, after_json "
+               "FROM audit_log%s ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
+               sb_str(&f.where));
+    rc = paging_query(r->db, sb_str(&count), sb_str(&sql), f.params, f.nparams, p.limit, p.offset,
+                      &total, &rows);
+    sb_free(&count);
     sb_free(&sql);
     sb_free(&f.where);
     if (rc != STORE_OK) {

@@ -18,7 +18,9 @@
  * Overdue: not 已销号 and deadline < today (UTC+8), computed here.
  *
  * Tables owned: hazards, hazard_steps, hazard_photos, files (with the file
- * store, io/filestore.h). HTTP handlers are in hazards_api.c.
+ * store, io/filestore.h). Every insert or update of a hazard also updates
+ * the summary's counts (safety_counts_move) in the same transaction. HTTP
+ * handlers are in hazards_api.c.
  */
 #include "domain/hazards.h"
 
@@ -29,6 +31,7 @@
 
 #include "auth/access.h"
 #include "domain/audit.h"
+#include "domain/safety_counts.h"
 #include "io/filestore.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -194,6 +197,18 @@ static int hazards_row_for(store_db *db, const user_ctx *u, int64_t id, int writ
         return REFUSED;
     }
     return STORE_OK;
+}
+
+/* Keep the summary's counts (safety_counts.c) in step with the write of
+ * hazard id, whose row was before (HAZARDS_SELECT; NULL for a new one). */
+static int hazards_counts(store_db *db, int64_t id, json_t *before)
+{
+    json_t *after = NULL;
+    int rc = hazards_row(db, id, &after);
+    if (rc == STORE_OK)
+        rc = safety_counts_move(db, before, after);
+    json_decref(after);
+    return rc;
 }
 
 /* The hazard object of id, read without a user (for audit). */
@@ -570,6 +585,8 @@ int hazards_create(store_db *db, const user_ctx *u, const char *ip, json_t *in, 
         goto done;
     rc = hazards_step_insert(db, u, id, "登记", NULL, "已登记", NULL, hazards_str(rec, "found_on"),
                              now);
+    if (rc == STORE_OK)
+        rc = hazards_counts(db, id, NULL);
     if (rc == STORE_OK && audit) {
         rc = hazards_snapshot(db, id, &after);
         if (rc == STORE_OK)
@@ -700,6 +717,8 @@ int hazards_transition(store_db *db, const user_ctx *u, const char *ip, int64_t 
         rc = STORE_CONSTRAINT;  /* changed under us: cannot happen inside BEGIN IMMEDIATE */
     if (rc == STORE_OK)
         rc = hazards_step_insert(db, u, id, action, from, status, comment, on_date, now);
+    if (rc == STORE_OK)
+        rc = hazards_counts(db, id, row);
     if (rc == STORE_OK && audit) {
         hazards_today(today);
         before = hazards_object(row, today);
@@ -782,6 +801,8 @@ int hazards_patch(store_db *db, const user_ctx *u, const char *ip, int64_t id, j
                  "description = ?, found_on = ?, found_by = ?, measures = ?, responsible = ?, "
                  "funds = ?, deadline = ?, interim = ? , updated_at = ? WHERE id = ?",
                  p, 14);
+    if (rc == STORE_OK)
+        rc = hazards_counts(db, id, row);
     if (rc == STORE_OK)
         rc = hazards_snapshot(db, id, &after);
     if (rc == STORE_OK)

@@ -15,6 +15,7 @@
 #include "domain/audit.h"
 #include "domain/hazards.h"
 #include "domain/org.h"
+#include "domain/safety.h"
 #include "http/paging.h"
 #include "http/reply.h"
 #include "http/router.h"
@@ -41,29 +42,12 @@ static const xlsx_col hazards_xlsx_cols[] = {
 
 /* ---------------------------------------------------------------- helpers */
 
-static int hazards_api_in_list(const char *const *list, const char *text)
-{
-    for (int i = 0; text && list[i]; i++)
-        if (strcmp(list[i], text) == 0)
-            return 1;
-    return 0;
-}
-
 static int64_t hazards_api_route_id(req *r)
 {
     int64_t id = parse_id(req_param(r, "id"));
     if (!id)
         reply_error(r, 404, "not_found", "隐患不存在", NULL);
     return id;
-}
-
-static int hazards_api_body(req *r)
-{
-    if (!json_is_object(r->json)) {
-        reply_error(r, 400, "bad_json", "请求体应为 JSON 对象", NULL);
-        return -1;
-    }
-    return 0;
 }
 
 /* 1 for a well-formed, possible date "YYYY-MM-DD". */
@@ -89,26 +73,12 @@ static void hazards_api_run(req *r, int64_t id, hazards_api_op op, int status)
     int64_t result_id = id;
     json_t *o = NULL;
     int rc = db_begin(r->db);
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    rc = op(r, id, &result_id, &e);
     if (rc == STORE_OK)
-        rc = db_commit(r->db);
-    if (rc != STORE_OK) {
-        db_rollback(r->db);
-        if (rc != REFUSED)
-            log_error("%s %s: %s", r->method, r->path, db_errmsg(r->db));
-        reply_refusal(r, rc, &e);
+        rc = op(r, id, &result_id, &e);
+    if (reply_finish(r, rc, &e) != 0)
         return;
-    }
     rc = hazards_load(r->db, r->user, result_id, 1, &o);
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    reply_json(r, status, o);
+    reply_result(r, rc, status, o);
 }
 
 /* ------------------------------------------------------------- the list */
@@ -158,6 +128,7 @@ typedef struct hazards_api_filter {
     strbuf where;
     sval p[24];
     int n;
+    int school;      /* the WHERE names s (schools), so the count joins it */
     char today[11];
 } hazards_api_filter;
 
@@ -174,7 +145,7 @@ static int hazards_api_filter_enum(req *r, hazards_api_filter *f, const char *na
     const char *v = req_query(r, name);
     if (!v)
         return 0;
-    if (!hazards_api_in_list(list, v)) {
+    if (!safety_in_list(list, v)) {
         reply_bad_request(r, name, message);
         return -1;
     }
@@ -209,6 +180,12 @@ static int hazards_api_filter_date(req *r, hazards_api_filter *f, const char *na
     }
     hazards_api_where(f, expr, SV_T(v));
     return 0;
+}
+
+static int hazards_api_filter_town(req *r, hazards_api_filter *f)
+{
+    f->school = f->school || req_query(r, "town");
+    return hazards_api_filter_id(r, f, "town", "s.town_id = ?", "街道/乡镇无效");
 }
 
 /* A 0/1 flag: 1 adds on, 0 adds off; -1 replied 400. */
@@ -249,8 +226,9 @@ static int hazards_api_filters(req *r, hazards_api_filter *f)
         hazards_api_filter_enum(r, f, "grade", "h.grade = ?", hazards_api_grades, "隐患等级无效") ||
         hazards_api_filter_id(r, f, "category", "h.category_id = ?", "隐患类别无效") ||
         hazards_api_filter_id(r, f, "school_id", "h.school_id = ?", "学校无效") ||
-        hazards_api_filter_id(r, f, "town", "s.town_id = ?", "街道/乡镇无效") ||
-        hazards_api_filter_flag(r, f, "overdue", "h.deadline < ? AND h.status <> '已销号'",
+        hazards_api_filter_town(r, f) ||
+        hazards_api_filter_flag(r, f, "overdue",
+                                "h.deadline < ? AND h.status IN ('已登记', '整改中', '待验收')",
                                 "(h.deadline IS NULL OR h.deadline >= ? OR h.status = '已销号')",
                                 SV_T(today), 1, "逾期筛选应为 1 或 0") ||
         hazards_api_filter_flag(r, f, "supervised", "h.supervised = 1", "h.supervised = 0",
@@ -265,6 +243,11 @@ static int hazards_api_filters(req *r, hazards_api_filter *f)
     return 0;
 }
 
+/* The list: the count and the page's ids from the hazards' indexes
+ * (hazards_open for status and grade, hazards_scope for the scope), and
+ * the schools, towns and categories joined to the page's rows only. The
+ * count joins schools only for a town filter (school_id is a foreign key,
+ * so the join drops no hazard). */
 static void hazards_api_list_handler(req *r)
 {
     const user_ctx *u = r->user;
@@ -279,30 +262,29 @@ static void hazards_api_list_handler(req *r)
         reply_forbidden(r);
         return;
     }
-    const char *order = hazards_api_order(r->a, req_query(r, "sort"));
+    const char *sort = req_query(r, "sort");
+    const char *order = hazards_api_order(r->a, sort);
     if (!order) {
         reply_bad_request(r, "sort", "排序字段无效");
         return;
     }
+    f.school = sort && strcmp(sort + (*sort == '-'), "school") == 0;
     hazards_today(f.today);
     if (hazards_api_filters(r, &f) != 0) {
         sb_free(&f.where);
         return;
     }
-    char *count_sql = arena_printf(r->a,
-                                   "SELECT COUNT(*) FROM hazards h JOIN schools s ON s.id = "
-                                   "h.school_id%s",
-                                   sb_str(&f.where));
-    int rc = db_query_int(r->db, count_sql, f.p, f.n, &total);
-    if (rc == STORE_OK) {
-        char *sql = arena_printf(r->a, HAZARDS_SELECT "%s ORDER BY %s LIMIT ? OFFSET ?",
-                                 sb_str(&f.where), order);
-        f.p[f.n] = SV_I(pg.limit);
-        f.p[f.n + 1] = SV_I(pg.offset);
-        rc = db_query(r->db, sql, f.p, f.n + 2, &rows);
-    }
+    const char *from = f.school ? "hazards h JOIN schools s ON s.id = h.school_id" : "hazards h";
+    char *count_sql = arena_printf(r->a, "SELECT COUNT(*) FROM %s%s", from, sb_str(&f.where));
+    char *page_sql = arena_printf(r->a,
+                                  HAZARDS_SELECT " WHERE h.id IN (SELECT h.id FROM %s%s "
+                                  "ORDER BY %s LIMIT ? OFFSET ?) ORDER BY %s",
+                                  from, sb_str(&f.where), order, order);
+    int rc = paging_query(r->db, count_sql, page_sql, f.p, f.n, pg.limit, pg.offset, &total,
+                          &rows);
     sb_free(&f.where);
     if (rc != STORE_OK) {
+        json_decref(rows);
         log_error("GET /api/hazards: %s", db_errmsg(r->db));
         reply_store_error(r, rc);
         return;
@@ -328,11 +310,7 @@ static void hazards_api_get_handler(req *r)
         reply_error(r, 404, "not_found", "隐患不存在", NULL);
         return;
     }
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    reply_json(r, 200, o);
+    reply_result(r, rc, 200, o);
 }
 
 static int hazards_api_create_op(req *r, int64_t id, int64_t *id_out, refusal *e)
@@ -343,7 +321,7 @@ static int hazards_api_create_op(req *r, int64_t id, int64_t *id_out, refusal *e
 
 static void hazards_api_create_handler(req *r)
 {
-    if (hazards_api_body(r) == 0)
+    if (req_body_object(r) == 0)
         hazards_api_run(r, 0, hazards_api_create_op, 201);
 }
 
@@ -356,7 +334,7 @@ static int hazards_api_patch_op(req *r, int64_t id, int64_t *id_out, refusal *e)
 static void hazards_api_patch_handler(req *r)
 {
     int64_t id;
-    if (hazards_api_body(r) == 0 && (id = hazards_api_route_id(r)))
+    if (req_body_object(r) == 0 && (id = hazards_api_route_id(r)))
         hazards_api_run(r, id, hazards_api_patch_op, 200);
 }
 
@@ -376,7 +354,7 @@ static int hazards_api_transition_op(req *r, int64_t id, int64_t *id_out, refusa
 static void hazards_api_transition_handler(req *r)
 {
     int64_t id;
-    if (hazards_api_body(r) == 0 && (id = hazards_api_route_id(r)))
+    if (req_body_object(r) == 0 && (id = hazards_api_route_id(r)))
         hazards_api_run(r, id, hazards_api_transition_op, 200);
 }
 
@@ -397,14 +375,8 @@ static void hazards_api_photo_upload_handler(req *r)
     if (rc == STORE_OK)
         rc = hazards_add_photo(r->db, r->user, r->ip, id, req_query(r, "kind"),
                                req_query(r, "name"), r->body, r->body_len, &photo, &e);
-    if (rc == STORE_OK)
-        rc = db_commit(r->db);
-    if (rc != STORE_OK) {
-        db_rollback(r->db);
+    if (reply_finish(r, rc, &e) != 0) {
         json_decref(photo);
-        if (rc != REFUSED)
-            log_error("%s %s: %s", r->method, r->path, db_errmsg(r->db));
-        reply_refusal(r, rc, &e);
         return;
     }
     reply_json(r, 201, photo);
@@ -478,15 +450,6 @@ static void hazards_api_categories_handler(req *r)
     reply_json(r, 200, json_pack("{so}", "items", rows));
 }
 
-/* Number of UTF-8 characters in s. */
-static size_t hazards_api_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* The category fields of the body over current (NULL: a new one). */
 static int hazards_api_category_fields(req *r, json_t *current, const char **name, int64_t *sort,
                                        int *active, refusal *e)
@@ -506,7 +469,7 @@ static int hazards_api_category_fields(req *r, json_t *current, const char **nam
         if (!len)
             return refuse(e, 400, "missing", "name", "请填写类别名称");
         *name = arena_strndup(r->a, text, len);
-        if (hazards_api_chars(*name) > 20)
+        if (safety_chars(*name) > 20)
             return refuse(e, 400, "invalid", "name", "类别名称不超过 20 个字");
     }
     if ((v = json_object_get(r->json, "sort"))) {
@@ -577,7 +540,7 @@ static void hazards_api_category_run(req *r, int64_t id, int status)
 {
     refusal e = {0};
     json_t *category = NULL;
-    if (hazards_api_body(r) != 0)
+    if (req_body_object(r) != 0)
         return;
     if (!hazards_api_may_edit_categories(r->user)) {
         reply_forbidden(r);
@@ -586,12 +549,8 @@ static void hazards_api_category_run(req *r, int64_t id, int status)
     int rc = db_begin(r->db);
     if (rc == STORE_OK)
         rc = hazards_api_category_write(r, id, &category, &e);
-    if (rc == STORE_OK)
-        rc = db_commit(r->db);
-    if (rc != STORE_OK) {
-        db_rollback(r->db);
+    if (reply_finish(r, rc, &e) != 0) {
         json_decref(category);
-        reply_refusal(r, rc, &e);
         return;
     }
     reply_json(r, status, category);

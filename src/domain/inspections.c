@@ -80,22 +80,6 @@ static const xlsx_col coverage_xlsx_cols[] = {
 
 /* ------------------------------------------------------------ helpers */
 
-static int inspection_kind_valid(const char *kind)
-{
-    for (int i = 0; kind && inspection_kinds[i]; i++)
-        if (strcmp(inspection_kinds[i], kind) == 0)
-            return 1;
-    return 0;
-}
-
-static size_t inspection_chars(const char *s)
-{
-    size_t n = 0;
-    for (; s && *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* The distinct positive ids of a JSON array (numbers or digit strings)
  * into ids[max]; how many, or -1 when not such an array or too long. */
 static int inspection_id_list(json_t *arr, int64_t *ids, int max)
@@ -246,15 +230,6 @@ static int inspection_load(store_db *db, arena *a, const user_ctx *u, int64_t id
     return STORE_OK;
 }
 
-static int inspection_body(req *r)
-{
-    if (!json_is_object(r->json)) {
-        reply_error(r, 400, "bad_json", "请求体应为 JSON 对象", NULL);
-        return -1;
-    }
-    return 0;
-}
-
 static int64_t inspection_route_id(req *r)
 {
     int64_t id = parse_id(req_param(r, "id"));
@@ -276,11 +251,11 @@ static int inspection_validate(req *r, json_t *in, int64_t *schools, int *nschoo
 
     if (!name)
         return refuse(e, 400, "missing", "name", "请填写排查名称");
-    if (!json_is_string(json_object_get(in, "name")) || inspection_chars(name) > INSPECTION_NAME_MAX)
+    if (!json_is_string(json_object_get(in, "name")) || safety_chars(name) > INSPECTION_NAME_MAX)
         return refuse(e, 400, "invalid", "name", "排查名称不超过 100 个字");
     if (!kind)
         return refuse(e, 400, "missing", "kind", "请选择排查类型");
-    if (!inspection_kind_valid(kind))
+    if (!safety_in_list(inspection_kinds, kind))
         return refuse(e, 400, "invalid", "kind", "排查类型应为日常、专项、节前、汛期、开学或其他");
     if (!on_date)
         return refuse(e, 400, "missing", "on_date", "请填写排查日期");
@@ -302,7 +277,7 @@ static int inspection_validate(req *r, json_t *in, int64_t *schools, int *nschoo
             return refuse(e, 400, "invalid", "category_ids", "检查类别应为类别编号的列表");
     }
     if (note && (!json_is_string(json_object_get(in, "note")) ||
-                 inspection_chars(note) > INSPECTION_TEXT_MAX))
+                 safety_chars(note) > INSPECTION_TEXT_MAX))
         return refuse(e, 400, "invalid", "note", "备注不超过 500 个字");
     return 0;
 }
@@ -407,32 +382,17 @@ static int inspection_create(req *r, int64_t *id_out, refusal *e)
     return rc;
 }
 
-/* End a write begun with db_begin: commit when rc is STORE_OK, else roll
- * back and reply the failure (-1). */
-static int inspection_finish(req *r, int rc, const refusal *e)
-{
-    if (rc == STORE_OK)
-        rc = db_commit(r->db);
-    if (rc == STORE_OK)
-        return 0;
-    db_rollback(r->db);
-    if (rc != REFUSED)
-        log_error("%s %s: %s", r->method, r->path, db_errmsg(r->db));
-    reply_refusal(r, rc, e);
-    return -1;
-}
-
 static void inspections_create_handler(req *r)
 {
     refusal e = {0};
     int64_t id = 0;
     json_t *o = NULL;
-    if (inspection_body(r) != 0)
+    if (req_body_object(r) != 0)
         return;
     int rc = db_begin(r->db);
     if (rc == STORE_OK)
         rc = inspection_create(r, &id, &e);
-    if (inspection_finish(r, rc, &e) != 0)
+    if (reply_finish(r, rc, &e) != 0)
         return;
     rc = inspection_load(r->db, r->a, r->user, id, 1, &o);
     if (rc != STORE_OK) {
@@ -477,7 +437,7 @@ static int findings_record(req *r, int64_t id, json_t **hazard_ids, refusal *e)
     if (got < 0 || school_id <= 0)
         return refuse(e, 400, "invalid", "school_id", "学校无效");
     if (result && (!json_is_string(json_object_get(in, "result")) ||
-                   inspection_chars(result) > INSPECTION_TEXT_MAX))
+                   safety_chars(result) > INSPECTION_TEXT_MAX))
         return refuse(e, 400, "invalid", "result", "排查结果不超过 500 个字");
     if (list && !json_is_null(list) &&
         (!json_is_array(list) || json_array_size(list) > INSPECTION_MAX_HAZARDS))
@@ -535,12 +495,12 @@ static void inspections_findings_handler(req *r)
     refusal e = {0};
     json_t *hazard_ids = NULL;
     int64_t id = inspection_route_id(r);
-    if (!id || inspection_body(r) != 0)
+    if (!id || req_body_object(r) != 0)
         return;
     int rc = db_begin(r->db);
     if (rc == STORE_OK)
         rc = findings_record(r, id, &hazard_ids, &e);
-    if (inspection_finish(r, rc, &e) != 0) {
+    if (reply_finish(r, rc, &e) != 0) {
         json_decref(hazard_ids);
         return;
     }
@@ -567,7 +527,7 @@ static void inspections_list_handler(req *r)
         reply_forbidden(r);
         return;
     }
-    if (kind && !inspection_kind_valid(kind)) {
+    if (kind && !safety_in_list(inspection_kinds, kind)) {
         reply_bad_request(r, "kind", "排查类型无效");
         return;
     }

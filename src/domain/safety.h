@@ -60,6 +60,11 @@ int safety_vaccination_totals(store_db *db, const char *lower, const char *upper
 
 /* ---------------------------------------------------- shared helpers */
 
+/* 1 when text is one of list's entries (NULL-terminated). */
+int safety_in_list(const char *const *list, const char *text);
+/* The number of UTF-8 characters of s (0 for NULL). */
+size_t safety_chars(const char *s);
+
 /* 1 for a possible date "YYYY-MM-DD" / a month "YYYY-MM". */
 int safety_date_valid(const char *text);
 int safety_period_valid(const char *text);

@@ -59,22 +59,6 @@ static const xlsx_col vaccination_xlsx_cols[] = {
 
 /* ------------------------------------------------------------ helpers */
 
-static int activity_kind_valid(const char *kind)
-{
-    for (int i = 0; kind && safety_activity_kinds[i]; i++)
-        if (strcmp(safety_activity_kinds[i], kind) == 0)
-            return 1;
-    return 0;
-}
-
-static size_t activity_chars(const char *s)
-{
-    size_t n = 0;
-    for (; s && *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 static json_t *activity_copy(json_t *row, const char *key)
 {
     json_t *v = json_object_get(row, key);
@@ -143,30 +127,6 @@ int safety_vaccination_totals(store_db *db, const char *lower, const char *upper
     return STORE_OK;
 }
 
-static int activity_body(req *r)
-{
-    if (!json_is_object(r->json)) {
-        reply_error(r, 400, "bad_json", "请求体应为 JSON 对象", NULL);
-        return -1;
-    }
-    return 0;
-}
-
-/* End a write begun with db_begin: commit when rc is STORE_OK, else roll
- * back and reply the failure (-1). */
-static int activity_finish(req *r, int rc, const refusal *e)
-{
-    if (rc == STORE_OK)
-        rc = db_commit(r->db);
-    if (rc == STORE_OK)
-        return 0;
-    db_rollback(r->db);
-    if (rc != REFUSED)
-        log_error("%s %s: %s", r->method, r->path, db_errmsg(r->db));
-    reply_refusal(r, rc, e);
-    return -1;
-}
-
 /* --------------------------------------------------------- activities */
 
 /* A count field: required (missing names it), >= 0 when given. */
@@ -196,11 +156,11 @@ static int activity_validate(json_t *in, int64_t *participants, int *has_partici
 
     if (!kind)
         return refuse(e, 400, "missing", "kind", "请选择活动类型");
-    if (!activity_kind_valid(kind))
+    if (!safety_in_list(safety_activity_kinds, kind))
         return refuse(e, 400, "invalid", "kind", "活动类型无效");
     if (!title)
         return refuse(e, 400, "missing", "title", "请填写名称");
-    if (!json_is_string(json_object_get(in, "title")) || activity_chars(title) > ACTIVITY_TITLE_MAX)
+    if (!json_is_string(json_object_get(in, "title")) || safety_chars(title) > ACTIVITY_TITLE_MAX)
         return refuse(e, 400, "invalid", "title", "名称不超过 100 个字");
     if (!on_date)
         return refuse(e, 400, "missing", "on_date", "请填写日期");
@@ -232,7 +192,7 @@ static int activity_validate(json_t *in, int64_t *participants, int *has_partici
         *has_funds = 1;
     }
     if (note && (!json_is_string(json_object_get(in, "note")) ||
-                 activity_chars(note) > ACTIVITY_NOTE_MAX))
+                 safety_chars(note) > ACTIVITY_NOTE_MAX))
         return refuse(e, 400, "invalid", "note", "备注不超过 500 个字");
     return 0;
 }
@@ -298,12 +258,12 @@ void safety_activities_create_handler(req *r)
     refusal e = {0};
     int64_t id = 0;
     json_t *o = NULL;
-    if (activity_body(r) != 0)
+    if (req_body_object(r) != 0)
         return;
     int rc = db_begin(r->db);
     if (rc == STORE_OK)
         rc = activity_create(r->db, r->user, r->ip, r->json, &id, &e);
-    if (activity_finish(r, rc, &e) != 0)
+    if (reply_finish(r, rc, &e) != 0)
         return;
     rc = activity_load(r->db, id, &o);
     if (rc != STORE_OK) {
@@ -328,7 +288,7 @@ static int activity_filters(req *r, strbuf *where, sval *p, int *n)
     p[(*n)++] = SV_T(u->scope_path);
     p[(*n)++] = SV_T(org_scope_upper(r->a, u->scope_path));
     if (kind) {
-        if (!activity_kind_valid(kind)) {
+        if (!safety_in_list(safety_activity_kinds, kind)) {
             reply_bad_request(r, "kind", "活动类型无效");
             return -1;
         }
@@ -388,11 +348,7 @@ void safety_activities_list_handler(req *r)
                              "LIMIT ? OFFSET ?",
                              sb_str(&where));
     sb_free(&where);
-    int rc = db_query_int(r->db, count_sql, p, n, &total);
-    p[n] = SV_I(pg.limit);
-    p[n + 1] = SV_I(pg.offset);
-    if (rc == STORE_OK)
-        rc = db_query(r->db, sql, p, n + 2, &rows);
+    int rc = paging_query(r->db, count_sql, sql, p, n, pg.limit, pg.offset, &total, &rows);
     if (rc != STORE_OK) {
         log_error("GET /api/safety/activities: %s", db_errmsg(r->db));
         reply_store_error(r, rc);
@@ -692,12 +648,12 @@ void safety_vaccinations_put_handler(req *r)
     refusal e = {0};
     int64_t school_id = 0;
     json_t *o = NULL;
-    if (activity_body(r) != 0)
+    if (req_body_object(r) != 0)
         return;
     int rc = db_begin(r->db);
     if (rc == STORE_OK)
         rc = vaccination_upsert(r->db, r->user, r->ip, r->json, &school_id, &e);
-    if (activity_finish(r, rc, &e) != 0)
+    if (reply_finish(r, rc, &e) != 0)
         return;
     rc = vaccination_load(r->db, school_id, safety_json_text(r->json, "period"), &o);
     if (rc != STORE_OK) {

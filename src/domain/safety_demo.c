@@ -34,6 +34,7 @@
 #include "domain/audit.h"
 #include "domain/hazards.h"
 #include "domain/org.h"
+#include "domain/safety_counts.h"
 #include "io/filestore.h"
 #include "util/arena.h"
 #include "util/clock.h"
@@ -1468,6 +1469,8 @@ static int sd_run(sd_gen *g)
         rc = sd_vaccinations(g);
     if (rc == STORE_OK)
         rc = sd_summary(g);
+    if (rc == STORE_OK && (rc = safety_counts_rebuild(g->db, NULL)) != STORE_OK)
+        sd_fail(g, "安全汇总计数", rc, NULL);
     free(hz);
     return rc;
 }
@@ -1809,6 +1812,8 @@ static int sb_run(sb_gen *b, long count)
         rc = sb_flush(b);
     if (rc == STORE_OK)
         rc = sb_sequences(b);
+    if (rc == STORE_OK && (rc = safety_counts_rebuild(b->db, NULL)) != STORE_OK)
+        sb_fail(b, "安全汇总计数", rc);
     if (rc == STORE_OK) {
         json_t *after = json_pack("{sI sI ss}", "count", (json_int_t)b->hazards, "steps",
                                   (json_int_t)b->steps, "note",

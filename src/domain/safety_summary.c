@@ -16,7 +16,10 @@
  * they inspected (findings recorded), as the coverage counts them; by_status
  * is of the hazards found in the period. Counting is done by GROUP BY
  * queries on the scope range, the breakdown and the median in C, so that no
- * SQL date function is needed. Rates are null without a denominator.
+ * SQL date function is needed. Rates are null without a denominator. When
+ * the caller's scope is a province, city or county and the period is whole
+ * months, the hazard figures come instead from the counts safety_counts.c
+ * keeps (the same numbers from a few hundred rows; safety_counts_usable).
  *
  * Reads only: every handler asks access_can_read(u, "safety", path).
  */
@@ -28,6 +31,7 @@
 #include "auth/access.h"
 #include "domain/hazards.h"
 #include "domain/org.h"
+#include "domain/safety_counts.h"
 #include "domain/schools.h"
 #include "http/reply.h"
 #include "http/router.h"
@@ -50,6 +54,22 @@ static int safety_digits(const char *s, size_t n)
         if (s[i] < '0' || s[i] > '9')
             return 0;
     return 1;
+}
+
+int safety_in_list(const char *const *list, const char *text)
+{
+    for (int i = 0; text && list[i]; i++)
+        if (strcmp(list[i], text) == 0)
+            return 1;
+    return 0;
+}
+
+size_t safety_chars(const char *s)
+{
+    size_t n = 0;
+    for (; s && *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
 }
 
 int safety_date_valid(const char *text)
@@ -244,14 +264,36 @@ typedef struct summary_line {
     int64_t found, closed;
 } summary_line;
 
+/* The scope range and the period; counts: the hazard figures come from
+ * the counts of safety_counts.c (the scope is a unit, whole months), with
+ * the months first_month..last_month. */
 typedef struct summary_period {
     const char *lower, *upper, *from, *to;
+    int counts;
+    char first_month[8], last_month[8];
 } summary_period;
+
+/* The hazard breakdowns being added up from the grouped rows. */
+typedef struct summary_tally {
+    summary_line grades[2], statuses[4], *cats, *months;
+    int ncats, nmonths;
+    int64_t found, closed, closed_of_found;
+} summary_tally;
+
+/* Days to close, with how many hazards took them (for the median). */
+typedef struct summary_days {
+    int64_t days, n;
+} summary_days;
 
 static int64_t summary_int(json_t *row, const char *key)
 {
     json_t *v = json_object_get(row, key);
     return json_is_integer(v) ? json_integer_value(v) : (int64_t)json_number_value(v);
+}
+
+static const char *summary_text(json_t *row, const char *key)
+{
+    return json_string_value(json_object_get(row, key));
 }
 
 static summary_line *summary_find_name(summary_line *lines, int n, const char *name)
@@ -270,6 +312,19 @@ static summary_line *summary_find_id(summary_line *lines, int n, int64_t id)
     return NULL;
 }
 
+/* The month line of date "YYYY-MM-DD" (months[0] is the period's first
+ * month), or NULL outside the period. */
+static summary_line *summary_find_month(summary_tally *t, const char *date)
+{
+    if (!date || strlen(date) < 7 || !t->nmonths)
+        return NULL;
+    const char *first = t->months[0].name;
+    int k = (atoi(date) - atoi(first)) * 12 + (atoi(date + 5) - atoi(first + 5));
+    if (k < 0 || k >= t->nmonths || strncmp(t->months[k].name, date, 7) != 0)
+        return NULL;
+    return &t->months[k];
+}
+
 /* [{"name","found","closed"}] of the lines (categories: active ones and
  * any with hazards; key "month" for months). */
 static json_t *summary_lines_json(const summary_line *lines, int n, const char *key,
@@ -286,36 +341,72 @@ static json_t *summary_lines_json(const summary_line *lines, int n, const char *
     return a;
 }
 
-/* The median days to close of the hazards closed in the period. */
-static int summary_median(req *r, const sval *p, json_t **out)
+static int summary_cmp_days(const void *a, const void *b)
 {
-    json_t *rows = NULL;
-    int rc = db_query(r->db,
-                      "SELECT found_on, closed_on, COUNT(*) AS n FROM hazards "
-                      "WHERE path >= ? AND path < ? AND status = '已销号' "
-                      "AND closed_on >= ? AND closed_on <= ? GROUP BY found_on, closed_on",
-                      p, 4, &rows);
+    int64_t x = ((const summary_days *)a)->days, y = ((const summary_days *)b)->days;
+    return (x > y) - (x < y);
+}
+
+/* The days of the k-th hazard (from 0) of the sorted runs. */
+static int64_t summary_days_at(const summary_days *runs, size_t nruns, int64_t k)
+{
+    for (size_t i = 0; i < nruns; i++) {
+        if (k < runs[i].n)
+            return runs[i].days;
+        k -= runs[i].n;
+    }
+    return nruns ? runs[nruns - 1].days : 0;
+}
+
+/* The median days to close of the hazards closed in the period, from
+ * their (closed_on, found_on) counts, or from hazard_close_days: the same
+ * as safety_median over one entry per hazard, without the entries. */
+static int summary_median(req *r, const summary_period *pd, const sval *p, json_t **out)
+{
+    json_t *rows = NULL, *row;
+    size_t i, nruns = 0;
+    int64_t total = 0;
+    sval q[] = {SV_T(pd->lower), SV_T(pd->first_month), SV_T(pd->last_month)};
+    int rc = pd->counts ? db_query(r->db,
+                                   "SELECT days, SUM(n) AS n FROM hazard_close_days "
+                                   "WHERE unit_path = ? AND month >= ? AND month <= ? "
+                                   "GROUP BY days",
+                                   q, 3, &rows)
+                        : db_query(r->db,
+                                   "SELECT closed_on, found_on, COUNT(*) AS n FROM hazards "
+                                   "WHERE path >= ? AND path < ? AND status = '已销号' "
+                                   "AND closed_on >= ? AND closed_on <= ? "
+                                   "GROUP BY closed_on, found_on",
+                                   p, 4, &rows);
     if (rc != STORE_OK)
         return rc;
-    size_t total = 0, i, k = 0;
-    json_t *row;
-    json_array_foreach(rows, i, row) total += (size_t)summary_int(row, "n");
-    int64_t *days = arena_alloc(r->a, (total ? total : 1) * sizeof *days);
+    summary_days *runs = arena_alloc(r->a, (json_array_size(rows) + 1) * sizeof *runs);
     json_array_foreach(rows, i, row) {
-        int64_t d, n = summary_int(row, "n");
-        if (safety_days_between(json_string_value(json_object_get(row, "found_on")),
-                                json_string_value(json_object_get(row, "closed_on")), &d) != 0)
+        int64_t d;
+        if (pd->counts)
+            d = summary_int(row, "days");
+        else if (safety_days_between(summary_text(row, "found_on"),
+                                     summary_text(row, "closed_on"), &d) != 0)
             continue;
-        for (int64_t j = 0; j < n && k < total; j++)
-            days[k++] = d < 0 ? 0 : d;
+        runs[nruns++] = (summary_days){d < 0 ? 0 : d, summary_int(row, "n")};
+        total += runs[nruns - 1].n;
     }
     json_decref(rows);
-    double median;
-    *out = safety_median(days, k, &median) ? json_real(median) : json_null();
+    qsort(runs, nruns, sizeof *runs, summary_cmp_days);
+    if (total == 0)
+        *out = json_null();
+    else if (total % 2)
+        *out = json_real((double)summary_days_at(runs, nruns, total / 2));
+    else
+        *out = json_real(((double)summary_days_at(runs, nruns, total / 2 - 1) +
+                          (double)summary_days_at(runs, nruns, total / 2)) /
+                         2.0);
     return STORE_OK;
 }
 
-/* Open, overdue and supervised_open as of today over the whole scope. */
+/* Open, overdue and supervised_open as of today over the whole scope.
+ * status and grade are listed (all grades: the CHECK allows no other) so
+ * that the count reads the range of hazards_open. */
 static int summary_now(req *r, const summary_period *pd, json_t *o)
 {
     char today[11];
@@ -323,13 +414,22 @@ static int summary_now(req *r, const summary_period *pd, json_t *o)
     const char *day = today;
     safety_today(today);
     sval p[] = {SV_T(day), SV_T(pd->lower), SV_T(pd->upper)};
-    int rc = db_query_one(r->db,
-                          "SELECT COUNT(*) AS open_count, COALESCE(SUM(CASE WHEN deadline IS NOT "
-                          "NULL AND deadline < ? THEN 1 ELSE 0 END), 0) AS overdue, "
-                          "COALESCE(SUM(CASE WHEN supervised = 1 THEN 1 ELSE 0 END), 0) AS "
-                          "supervised_open FROM hazards WHERE path >= ? AND path < ? "
-                          "AND status <> '已销号'",
-                          p, 3, &row);
+    int rc = pd->counts
+                 ? db_query_one(r->db,
+                                "SELECT COALESCE(SUM(n), 0) AS open_count, COALESCE(SUM(CASE "
+                                "WHEN deadline <> '' AND deadline < ? THEN n ELSE 0 END), 0) AS "
+                                "overdue, COALESCE(SUM(CASE WHEN supervised = 1 THEN n ELSE 0 "
+                                "END), 0) AS supervised_open FROM hazard_open_counts "
+                                "WHERE unit_path = ?",
+                                p, 2, &row)
+                 : db_query_one(r->db,
+                                "SELECT COUNT(*) AS open_count, COALESCE(SUM(CASE WHEN deadline "
+                                "IS NOT NULL AND deadline < ? THEN 1 ELSE 0 END), 0) AS overdue, "
+                                "COALESCE(SUM(CASE WHEN supervised = 1 THEN 1 ELSE 0 END), 0) AS "
+                                "supervised_open FROM hazards WHERE path >= ? AND path < ? "
+                                "AND status IN ('已登记', '整改中', '待验收') "
+                                "AND grade IN ('一般', '重大')",
+                                p, 3, &row);
     if (rc != STORE_OK)
         return rc;
     json_object_set_new(o, "open", json_integer(summary_int(row, "open_count")));
@@ -337,6 +437,39 @@ static int summary_now(req *r, const summary_period *pd, json_t *o)
     json_object_set_new(o, "supervised_open", json_integer(summary_int(row, "supervised_open")));
     json_decref(row);
     return STORE_OK;
+}
+
+/* The schools with a hazard found in the period. Both queries on hazards
+ * count the same schools; with more hazards than schools one probe per
+ * school (hazards_school_found) is cheaper than a distinct set of every
+ * hazard's school. From the counts: each school's first month with a
+ * hazard in the period is a run whose previous month is before it. */
+static int summary_schools(req *r, const summary_period *pd, const sval *p, int64_t found,
+                           int64_t *out)
+{
+    int64_t schools = 0;
+    if (pd->counts) {
+        sval q[] = {SV_T(pd->lower), SV_T(pd->first_month), SV_T(pd->last_month),
+                    SV_T(pd->first_month)};
+        return db_query_int(r->db,
+                            "SELECT COALESCE(SUM(n), 0) FROM hazard_school_runs "
+                            "WHERE unit_path = ? AND month >= ? AND month <= ? "
+                            "AND prev_month < ?",
+                            q, 4, out);
+    }
+    int rc = db_query_int(r->db, "SELECT COUNT(*) FROM schools", NULL, 0, &schools);
+    if (rc != STORE_OK)
+        return rc;
+    if (found <= schools)
+        return db_query_int(r->db,
+                            "SELECT COUNT(DISTINCT school_id) FROM hazards WHERE path >= ? "
+                            "AND path < ? AND found_on >= ? AND found_on <= ?",
+                            p, 4, out);
+    return db_query_int(r->db,
+                        "SELECT COUNT(*) FROM schools s WHERE EXISTS (SELECT 1 FROM hazards h "
+                        "WHERE h.school_id = s.id AND h.path >= ? AND h.path < ? "
+                        "AND h.found_on >= ? AND h.found_on <= ?)",
+                        p, 4, out);
 }
 
 /* The categories, as breakdown lines (arena). */
@@ -359,101 +492,131 @@ static int summary_categories(req *r, summary_line **lines, int *n)
     return STORE_OK;
 }
 
+/* Add the rows of one grouped query (day column, grade, category_id,
+ * [status], n) to the found or the closed counts. */
+static void summary_add(summary_tally *t, json_t *rows, const char *day, int closed)
+{
+    json_t *row;
+    size_t i;
+    json_array_foreach(rows, i, row) {
+        int64_t n = summary_int(row, "n");
+        summary_line *lines[4] = {
+            summary_find_name(t->grades, 2, summary_text(row, "grade")),
+            summary_find_id(t->cats, t->ncats, summary_int(row, "category_id")),
+            summary_find_month(t, summary_text(row, day)),
+            closed ? NULL : summary_find_name(t->statuses, 4, summary_text(row, "status")),
+        };
+        for (int k = 0; k < 4; k++)
+            if (lines[k])
+                *(closed ? &lines[k]->closed : &lines[k]->found) += n;
+        if (closed)
+            t->closed += n;
+        else
+            t->found += n;
+        if (!closed && lines[3] == &t->statuses[3])
+            t->closed_of_found += n;
+    }
+}
+
+/* The found and closed counts of the period from hazard_found_counts and
+ * hazard_closed_counts: the unit's rows of the period's months. */
+static int summary_tally_counts(req *r, const summary_period *pd, summary_tally *t)
+{
+    json_t *rows = NULL;
+    sval p[] = {SV_T(pd->lower), SV_T(pd->first_month), SV_T(pd->last_month)};
+    int rc = db_query(r->db,
+                      "SELECT month, grade, category_id, status, n FROM hazard_found_counts "
+                      "WHERE unit_path = ? AND month >= ? AND month <= ?",
+                      p, 3, &rows);
+    if (rc != STORE_OK)
+        return rc;
+    summary_add(t, rows, "month", 0);
+    json_decref(rows);
+    rows = NULL;
+    rc = db_query(r->db,
+                  "SELECT month, grade, category_id, n FROM hazard_closed_counts "
+                  "WHERE unit_path = ? AND month >= ? AND month <= ?",
+                  p, 3, &rows);
+    if (rc != STORE_OK)
+        return rc;
+    summary_add(t, rows, "month", 1);
+    json_decref(rows);
+    return STORE_OK;
+}
+
+/* The found (by found_on) and closed (by closed_on) counts of the period,
+ * each from one grouped read of its covering index in index order. */
+static int summary_tally_rows(req *r, const summary_period *pd, const sval *p, summary_tally *t)
+{
+    json_t *rows = NULL;
+    if (pd->counts)
+        return summary_tally_counts(r, pd, t);
+    int rc = db_query(r->db,
+                      "SELECT found_on, grade, category_id, status, COUNT(*) AS n FROM hazards "
+                      "WHERE path >= ? AND path < ? AND found_on >= ? AND found_on <= ? "
+                      "GROUP BY found_on, grade, category_id, status",
+                      p, 4, &rows);
+    if (rc != STORE_OK)
+        return rc;
+    summary_add(t, rows, "found_on", 0);
+    json_decref(rows);
+    rows = NULL;
+    rc = db_query(r->db,
+                  "SELECT closed_on, grade, category_id, COUNT(*) AS n FROM hazards "
+                  "WHERE path >= ? AND path < ? AND status = '已销号' "
+                  "AND closed_on >= ? AND closed_on <= ? GROUP BY closed_on, grade, category_id",
+                  p, 4, &rows);
+    if (rc != STORE_OK)
+        return rc;
+    summary_add(t, rows, "closed_on", 1);
+    json_decref(rows);
+    return STORE_OK;
+}
+
 static int summary_hazards(req *r, const summary_period *pd, char (*months)[8], int nmonths,
                            json_t **out)
 {
     sval p[] = {SV_T(pd->lower), SV_T(pd->upper), SV_T(pd->from), SV_T(pd->to)};
-    summary_line grades[2] = {{.name = "一般"}, {.name = "重大"}};
-    summary_line statuses[4];
-    summary_line *cats = NULL, *mon = arena_alloc(r->a, (size_t)nmonths * sizeof *mon);
-    int ncats = 0;
-    int64_t found = 0, closed = 0, closed_of_found = 0, schools = 0;
-    json_t *found_rows = NULL, *closed_rows = NULL, *median = NULL, *row;
-    size_t i;
+    summary_tally t = {.grades = {{.name = "一般"}, {.name = "重大"}}, .nmonths = nmonths};
+    int64_t schools = 0;
+    json_t *median = NULL;
 
+    t.months = arena_alloc(r->a, (size_t)(nmonths ? nmonths : 1) * sizeof *t.months);
     for (int k = 0; k < 4; k++)
-        statuses[k] = (summary_line){.name = summary_statuses[k]};
+        t.statuses[k] = (summary_line){.name = summary_statuses[k]};
     for (int k = 0; k < nmonths; k++)
-        mon[k] = (summary_line){.name = months[k]};
-    int rc = summary_categories(r, &cats, &ncats);
+        t.months[k] = (summary_line){.name = months[k]};
+    int rc = summary_categories(r, &t.cats, &t.ncats);
     if (rc == STORE_OK)
-        rc = db_query(r->db,
-                      "SELECT grade, category_id, status, substr(found_on, 1, 7) AS month, "
-                      "COUNT(*) AS n FROM hazards WHERE path >= ? AND path < ? "
-                      "AND found_on >= ? AND found_on <= ? "
-                      "GROUP BY grade, category_id, status, substr(found_on, 1, 7)",
-                      p, 4, &found_rows);
+        rc = summary_tally_rows(r, pd, p, &t);
     if (rc == STORE_OK)
-        rc = db_query(r->db,
-                      "SELECT grade, category_id, substr(closed_on, 1, 7) AS month, "
-                      "COUNT(*) AS n FROM hazards WHERE path >= ? AND path < ? "
-                      "AND status = '已销号' AND closed_on >= ? AND closed_on <= ? "
-                      "GROUP BY grade, category_id, substr(closed_on, 1, 7)",
-                      p, 4, &closed_rows);
+        rc = summary_schools(r, pd, p, t.found, &schools);
     if (rc == STORE_OK)
-        rc = db_query_int(r->db,
-                          "SELECT COUNT(DISTINCT school_id) FROM hazards WHERE path >= ? "
-                          "AND path < ? AND found_on >= ? AND found_on <= ?",
-                          p, 4, &schools);
-    if (rc == STORE_OK)
-        rc = summary_median(r, p, &median);
-    if (rc != STORE_OK) {
-        json_decref(found_rows);
-        json_decref(closed_rows);
-        return rc;
-    }
-    json_array_foreach(found_rows, i, row) {
-        int64_t n = summary_int(row, "n");
-        const char *status = json_string_value(json_object_get(row, "status"));
-        summary_line *l;
-        found += n;
-        if (status && strcmp(status, "已销号") == 0)
-            closed_of_found += n;
-        if ((l = summary_find_name(grades, 2, json_string_value(json_object_get(row, "grade")))))
-            l->found += n;
-        if ((l = summary_find_name(statuses, 4, status)))
-            l->found += n;
-        if ((l = summary_find_id(cats, ncats, summary_int(row, "category_id"))))
-            l->found += n;
-        if ((l = summary_find_name(mon, nmonths, json_string_value(json_object_get(row, "month")))))
-            l->found += n;
-    }
-    json_array_foreach(closed_rows, i, row) {
-        int64_t n = summary_int(row, "n");
-        summary_line *l;
-        closed += n;
-        if ((l = summary_find_name(grades, 2, json_string_value(json_object_get(row, "grade")))))
-            l->closed += n;
-        if ((l = summary_find_id(cats, ncats, summary_int(row, "category_id"))))
-            l->closed += n;
-        if ((l = summary_find_name(mon, nmonths, json_string_value(json_object_get(row, "month")))))
-            l->closed += n;
-    }
-    json_decref(found_rows);
-    json_decref(closed_rows);
-
+        rc = summary_median(r, pd, p, &median);
     json_t *o = json_object();
-    json_object_set_new(o, "found", json_integer(found));
-    json_object_set_new(o, "closed", json_integer(closed));
-    rc = summary_now(r, pd, o);
+    if (rc == STORE_OK) {
+        json_object_set_new(o, "found", json_integer(t.found));
+        json_object_set_new(o, "closed", json_integer(t.closed));
+        rc = summary_now(r, pd, o);
+    }
     if (rc != STORE_OK) {
         json_decref(o);
         json_decref(median);
         return rc;
     }
     json_object_set_new(o, "schools", json_integer(schools));
-    json_object_set_new(o, "closure_rate", safety_rate_json(closed_of_found, found));
+    json_object_set_new(o, "closure_rate", safety_rate_json(t.closed_of_found, t.found));
     json_object_set_new(o, "median_days_to_close", median);
-    json_object_set_new(o, "by_grade", summary_lines_json(grades, 2, "name", 0));
-    for (int k = 0; k < ncats; k++)
-        cats[k].name = cats[k].name ? cats[k].name : "";
-    json_object_set_new(o, "by_category", summary_lines_json(cats, ncats, "name", 1));
+    json_object_set_new(o, "by_grade", summary_lines_json(t.grades, 2, "name", 0));
+    for (int k = 0; k < t.ncats; k++)
+        t.cats[k].name = t.cats[k].name ? t.cats[k].name : "";
+    json_object_set_new(o, "by_category", summary_lines_json(t.cats, t.ncats, "name", 1));
     json_t *by_status = json_array();
     for (int k = 0; k < 4; k++)
-        json_array_append_new(by_status, json_pack("{ss sI}", "name", statuses[k].name, "value",
-                                                   (json_int_t)statuses[k].found));
+        json_array_append_new(by_status, json_pack("{ss sI}", "name", t.statuses[k].name, "value",
+                                                   (json_int_t)t.statuses[k].found));
     json_object_set_new(o, "by_status", by_status);
-    json_object_set_new(o, "by_month", summary_lines_json(mon, nmonths, "month", 0));
+    json_object_set_new(o, "by_month", summary_lines_json(t.months, nmonths, "month", 0));
     *out = o;
     return STORE_OK;
 }
@@ -542,6 +705,31 @@ static int summary_inspections(req *r, const summary_period *pd, json_t **out)
     return STORE_OK;
 }
 
+/* Whether the hazard figures of pd come from the counts (safety_counts.c). */
+static void summary_use_counts(store_db *db, summary_period *pd)
+{
+    pd->counts = safety_counts_usable(db, pd->lower, pd->from, pd->to);
+    snprintf(pd->first_month, sizeof pd->first_month, "%.7s", pd->from);
+    snprintf(pd->last_month, sizeof pd->last_month, "%.7s", pd->to);
+}
+
+int safety_summary_hazards(store_db *db, arena *a, const char *scope_path, const char *from,
+                           const char *to, int use_counts, json_t **out)
+{
+    /* the summary's functions read only the request's db and arena */
+    req r = {.a = a, .db = db};
+    summary_period pd = {.lower = scope_path, .upper = org_scope_upper(a, scope_path),
+                         .from = from, .to = to};
+    char(*months)[8] = arena_alloc(a, SUMMARY_MAX_MONTHS * sizeof *months);
+    int nmonths = safety_months(from, to, months, SUMMARY_MAX_MONTHS);
+    *out = NULL;
+    if (nmonths < 0)
+        return STORE_ERROR;
+    if (use_counts)
+        summary_use_counts(db, &pd);
+    return summary_hazards(&r, &pd, months, nmonths, out);
+}
+
 static void safety_summary_handler(req *r)
 {
     const user_ctx *u = r->user;
@@ -562,6 +750,7 @@ static void safety_summary_handler(req *r)
     }
     pd.lower = u->scope_path;
     pd.upper = org_scope_upper(r->a, u->scope_path);
+    summary_use_counts(r->db, &pd);
     int rc = summary_hazards(r, &pd, months, nmonths, &hazards);
     if (rc == STORE_OK)
         rc = summary_activities(r, &pd, &activities);

@@ -27,6 +27,7 @@
 #include "auth/access.h"
 #include "domain/audit.h"
 #include "domain/org.h"
+#include "http/paging.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
 
@@ -966,26 +967,22 @@ int schools_query(store_db *db, const user_ctx *u, const char *where, sval *para
                   const char *order, int64_t limit, int64_t offset, int64_t *total,
                   json_t **items)
 {
-    strbuf sql = STRBUF_INIT;
+    strbuf count = STRBUF_INIT, sql = STRBUF_INIT;
     json_t *rows = NULL, *row;
     size_t i;
 
     *items = NULL;
-    sb_appendf(&sql, "SELECT COUNT(*) FROM schools s%s", where);
-    int rc = db_query_int(db, sb_str(&sql), params, nparams, total);
-    if (rc == STORE_OK) {
-        /* The page's ids come from the scope index alone; only those rows
-         * are then read and joined. */
-        sb_reset(&sql);
-        sb_appendf(&sql,
-                   SCHOOL_SELECT " WHERE s.id IN (SELECT s.id FROM schools s "
-                   "LEFT JOIN org_units t ON t.id = s.town_id%s "
-                   "ORDER BY %s LIMIT ? OFFSET ?) ORDER BY %s",
-                   where, order, order);
-        params[nparams] = SV_I(limit);
-        params[nparams + 1] = SV_I(offset);
-        rc = db_query(db, sb_str(&sql), params, nparams + 2, &rows);
-    }
+    /* The page's ids come from the scope index alone; only those rows are
+     * then read and joined. */
+    sb_appendf(&count, "SELECT COUNT(*) FROM schools s%s", where);
+    sb_appendf(&sql,
+               SCHOOL_SELECT " WHERE s.id IN (SELECT s.id FROM schools s "
+               "LEFT JOIN org_units t ON t.id = s.town_id%s "
+               "ORDER BY %s LIMIT ? OFFSET ?) ORDER BY %s",
+               where, order, order);
+    int rc = paging_query(db, sb_str(&count), sb_str(&sql), params, nparams, limit, offset, total,
+                          &rows);
+    sb_free(&count);
     sb_free(&sql);
     if (rc != STORE_OK)
         return rc;

@@ -33,15 +33,9 @@ static const xlsx_col school_xlsx_cols[] = {
     {NULL, NULL, 0, XLSX_TEXT},
 };
 
-/* Answer a refused or failed operation. A duplicate code or group name
- * comes back as STORE_CONSTRAINT with its 409 refusal filled (schools.h):
- * that refusal is the answer too. */
-static void schools_reply_fail(req *r, int rc, const refusal *e)
-{
-    reply_refusal(r, e->status ? REFUSED : rc, e);
-}
-
-/* Run op inside a transaction; on success reply the school (detail) with status. */
+/* Run op inside a transaction; on success reply the school (detail) with status.
+ * A duplicate code or group name comes back as STORE_CONSTRAINT with its 409
+ * refusal filled (schools.h): reply_finish answers with that refusal. */
 typedef int (*schools_op)(req *r, int64_t id, int64_t *id_out, refusal *e);
 
 static void schools_run(req *r, int64_t id, schools_op op, int status)
@@ -52,21 +46,10 @@ static void schools_run(req *r, int64_t id, schools_op op, int status)
     if (req_begin(r) != 0)
         return;
     int rc = op(r, id, &result_id, &e);
-    if (rc == STORE_OK)
-        rc = db_commit(r->db);
-    if (rc != STORE_OK) {
-        db_rollback(r->db);
-        if (rc != REFUSED && !e.status)
-            log_error("%s %s: %s", r->method, r->path, db_errmsg(r->db));
-        schools_reply_fail(r, rc, &e);
+    if (reply_finish(r, rc, &e) != 0)
         return;
-    }
     rc = schools_load(r->db, r->user, result_id, 1, &o);
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    reply_json(r, status, o);
+    reply_result(r, rc, status, o);
 }
 
 /* Append "AND <expr>" with one text parameter. */
@@ -365,13 +348,8 @@ static void schools_group_create_handler(req *r)
     int rc = schools_group_create(r->db, r->user, r->ip, req_body_text(r, "name"),
                                   req_body_text(r, "kind"), json_integer_value(lead), 1, &id,
                                   &e);
-    if (rc == STORE_OK)
-        rc = db_commit(r->db);
-    if (rc != STORE_OK) {
-        db_rollback(r->db);
-        schools_reply_fail(r, rc, &e);
+    if (reply_finish(r, rc, &e) != 0)
         return;
-    }
     rc = schools_groups_query(r, id, &rows);
     if (rc != STORE_OK) {
         reply_store_error(r, rc);

@@ -22,6 +22,7 @@
 #include "auth/access.h"
 #include "auth/password.h"
 #include "domain/audit.h"
+#include "http/paging.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
 
@@ -244,22 +245,16 @@ int users_all(store_db *db, int64_t now, json_t **rows)
 int users_query(store_db *db, const char *where, sval *params, int nparams, int64_t limit,
                 int64_t offset, int64_t now, int64_t *total, json_t **rows)
 {
-    strbuf sql = STRBUF_INIT;
+    strbuf count = STRBUF_INIT, sql = STRBUF_INIT;
     size_t i;
     json_t *row;
     int rc;
 
-    *rows = NULL;
-    sb_appendf(&sql, "SELECT COUNT(*) FROM users u JOIN org_units o ON o.id = u.scope_org_id%s",
+    sb_appendf(&count, "SELECT COUNT(*) FROM users u JOIN org_units o ON o.id = u.scope_org_id%s",
                where);
-    rc = db_query_int(db, sb_str(&sql), params, nparams, total);
-    if (rc == STORE_OK) {
-        sb_reset(&sql);
-        sb_appendf(&sql, "%s%s ORDER BY u.id LIMIT ? OFFSET ?", USERS_SELECT, where);
-        params[nparams] = SV_I(limit);
-        params[nparams + 1] = SV_I(offset);
-        rc = db_query(db, sb_str(&sql), params, nparams + 2, rows);
-    }
+    sb_appendf(&sql, "%s%s ORDER BY u.id LIMIT ? OFFSET ?", USERS_SELECT, where);
+    rc = paging_query(db, sb_str(&count), sb_str(&sql), params, nparams, limit, offset, total, rows);
+    sb_free(&count);
     sb_free(&sql);
     if (rc != STORE_OK)
         return rc;

@@ -1,7 +1,8 @@
 /*
  * paging.c - page/per_page/format of list endpoints and their reply
  * (see paging.h): a JSON page, or with format=xlsx the whole filtered list
- * as a workbook download named after the table.
+ * as a workbook download named after the table; and the count-then-page
+ * of a list's query.
  */
 #include "http/paging.h"
 
@@ -105,4 +106,16 @@ void paging_reply(req *r, const paging *p, json_t *items, int64_t total,
     const char *name = arena_printf(r->a, "%s.xlsx", title && *title ? title : "导出");
     reply_bytes(r, 200, XLSX_TYPE, name, data, len);
     free(data);
+}
+
+int paging_query(store_db *db, const char *count_sql, const char *page_sql, sval *params,
+                 int nparams, int64_t limit, int64_t offset, int64_t *total, json_t **rows)
+{
+    *rows = NULL;
+    int rc = db_query_int(db, count_sql, params, nparams, total);
+    if (rc != STORE_OK)
+        return rc;
+    params[nparams] = SV_I(limit);
+    params[nparams + 1] = SV_I(offset);
+    return db_query(db, page_sql, params, nparams + 2, rows);
 }

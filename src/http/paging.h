@@ -5,7 +5,8 @@
  * and answers {"items":[...],"total":N,"page":P,"per_page":K}. With
  * format=xlsx the same endpoint, with the same filters, answers the whole
  * filtered list (up to PAGING_EXPORT_MAX rows) as an xlsx download instead:
- * this is how every table in the UI exports.
+ * this is how every table in the UI exports. paging_query runs a list's
+ * count and its page.
  */
 #ifndef EDU_PAGING_H
 #define EDU_PAGING_H
@@ -29,5 +30,12 @@ int paging_parse(req *r, paging *p);
 /* Reply the page as JSON, or the rows as xlsx (sheet and file named). Steals items. */
 void paging_reply(req *r, const paging *p, json_t *items, int64_t total,
                   const char *title, const xlsx_col *cols);
+/* Count, then page: *total from count_sql, then *rows (a new array) from
+ * page_sql, whose last two '?' are its LIMIT and OFFSET; params holds the
+ * nparams values both queries share and room for those two more (set
+ * here). page_sql may take the page's ids from an index in a subquery and
+ * join only those rows. Returns a STORE_* code. */
+int paging_query(store_db *db, const char *count_sql, const char *page_sql, sval *params,
+                 int nparams, int64_t limit, int64_t offset, int64_t *total, json_t **rows);
 
 #endif
