@@ -3,7 +3,7 @@
 # Called by `make demo` and `make check`; safe to run again.
 #   scripts/deps.sh          build and run dependencies
 #   scripts/deps.sh --test   also what the tests need (chromium, node packages)
-#   scripts/deps.sh --bench  also what the benchmarks need (wrk, sqlite3)
+#   scripts/deps.sh --bench  also what the benchmarks need (wrk, sqlite3, time)
 set -euo pipefail
 
 want=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev
@@ -11,7 +11,7 @@ want=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsod
 for arg in "$@"; do
   case "$arg" in
     --test) want+=(chromium fonts-noto-cjk) ;;
-    --bench) want+=(wrk sqlite3) ;;
+    --bench) want+=(wrk sqlite3 time) ;;
   esac
 done
 

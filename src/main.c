@@ -14,6 +14,8 @@ static const struct {
 } main_commands[] = {
     {"serve", cmd_serve},       {"demo", cmd_demo}, {"generate", cmd_generate},
     {"user", cmd_user},         {"org", cmd_org},   {"migrate", cmd_migrate},
+    {"export", cmd_export},     {"import", cmd_import},
+    {"safety-rebuild", cmd_safety_rebuild},
 };
 
 static void main_usage(FILE *out)
@@ -29,6 +31,9 @@ static void main_usage(FILE *out)
           "  user      管理用户  list|add|passwd|role|lock|unlock|disable ...\n"
           "  org       管理组织机构与股室\n"
           "  migrate   升级数据库结构  [--db 文件]\n"
+          "  safety-rebuild  重建安全汇总计数  [--db 文件]\n"
+          "  export    导出基表  --year 学年 --out 文件.xlsx [--type 办学类型] [--db 文件]\n"
+          "  import    检查并导入基表  --year 学年 文件 [--apply] [--db 文件]\n"
           "  version   显示版本\n"
           "  help      显示本帮助\n"
           "\n"

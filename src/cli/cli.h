@@ -12,6 +12,9 @@ int cmd_generate(int argc, char **argv);  /* edubureau generate --counties N [--
 int cmd_user(int argc, char **argv);      /* edubureau user list|add|passwd|role|lock|unlock|disable ... */
 int cmd_migrate(int argc, char **argv);   /* edubureau migrate [--db F] */
 int cmd_org(int argc, char **argv);       /* edubureau org ... (org tree and departments) */
+int cmd_export(int argc, char **argv);    /* edubureau export --year Y --out FILE.xlsx [--type T] (基表) */
+int cmd_import(int argc, char **argv);    /* edubureau import --year Y FILE [--apply] (基表) */
+int cmd_safety_rebuild(int argc, char **argv); /* edubureau safety-rebuild [--db F] (安全汇总计数) */
 
 /* Serve an open, migrated store until SIGINT/SIGTERM (serve.c); prints
  * "edubureau 正在监听 http://ADDR:PORT" once listening. threads <= 0 takes

@@ -30,6 +30,7 @@
 #include "domain/org.h"
 #include "domain/safety_demo.h"
 #include "domain/schools.h"
+#include "domain/stats_demo.h"
 #include "domain/users.h"
 #include "util/clock.h"
 
@@ -606,6 +607,9 @@ static int demo_all(demo_gen *g, uint64_t seed, int counties)
     /* 长葛市's safety work of 2021 and 2022 (its users exist now). */
     if (rc == STORE_OK)
         rc = safety_demo_generate(g->db, seed, g->county_id, g->err, sizeof g->err);
+    /* 长葛市's 基表 of 2019-2021 with their rounds. */
+    if (rc == STORE_OK)
+        rc = stats_demo_generate(g->db, seed, g->county_id, g->err, sizeof g->err);
     /* The schools' users were made with the county; no users below. */
     g->password_hash = NULL;
     char county[32], city_name[32];

@@ -57,8 +57,16 @@ void reply_json(req *r, int status, json_t *body)
 
 void reply_error(req *r, int status, const char *code, const char *message, const char *field)
 {
+    reply_error_details(r, status, code, message, field, NULL, NULL);
+}
+
+void reply_error_details(req *r, int status, const char *code, const char *message,
+                         const char *field, const char *details_key, json_t *details)
+{
     json_t *body = json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code ? code : "error",
                              "message", message ? message : "", "field", field);
+    if (body && details_key && details)
+        json_object_set(body, details_key, details);
     reply_json(r, status, body);
 }
 
@@ -161,4 +169,28 @@ void reply_items(req *r, int rc, json_t *items)
         return;
     }
     reply_json(r, 200, body);
+}
+
+void reply_result(req *r, int rc, int status, json_t *body)
+{
+    if (rc != STORE_OK) {
+        json_decref(body);
+        reply_store_error(r, rc);
+        return;
+    }
+    reply_json(r, status, body);
+}
+
+int reply_finish(req *r, int rc, const refusal *e)
+{
+    if (rc == STORE_OK)
+        rc = db_commit(r->db);
+    if (rc == STORE_OK)
+        return 0;
+    db_rollback(r->db);
+    int refused = rc == REFUSED || (e && e->status);
+    if (!refused)
+        log_error("%s %s: %s", r->method, r->path, db_errmsg(r->db));
+    reply_refusal(r, refused ? REFUSED : rc, e);
+    return -1;
 }

@@ -15,6 +15,10 @@
 /* Steals the reference to body. */
 void reply_json(req *r, int status, json_t *body);
 void reply_error(req *r, int status, const char *code, const char *message, const char *field);
+/* The same error with one more top-level member beside "error", e.g.
+ * "problems":[...] for a refused submission or import (details borrowed). */
+void reply_error_details(req *r, int status, const char *code, const char *message,
+                         const char *field, const char *details_key, json_t *details);
 /* Copies data. download_name may be NULL (inline). */
 void reply_bytes(req *r, int status, const char *content_type, const char *download_name,
                  const void *data, size_t len);
@@ -35,5 +39,13 @@ void reply_refusal(req *r, int rc, const struct refusal *e);
 /* The answer to a list query: {"items":[...]} (200, stealing items) when
  * rc is STORE_OK, else the store error. */
 void reply_items(req *r, int rc, json_t *items);
+/* The answer to a read: body with status (stolen) when rc is STORE_OK,
+ * else the store error (body freed). */
+void reply_result(req *r, int rc, int status, json_t *body);
+/* End a write begun with db_begin (or req_begin): commit when rc is
+ * STORE_OK and return 0 with nothing replied; else roll back, log a store
+ * failure, reply the refusal (rc REFUSED, or any code with a refusal
+ * filled in e) or the store error, and return -1. */
+int reply_finish(req *r, int rc, const struct refusal *e);
 
 #endif

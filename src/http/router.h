@@ -45,5 +45,8 @@ extern const route health_routes[];
 extern const route hazards_routes[];
 extern const route inspections_routes[];
 extern const route safety_routes[];
+extern const route stats_routes[];
+extern const route stats_rounds_routes[];
+extern const route stats_exchange_routes[];
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * xlsx_out.c - one JSON table as an xlsx workbook (see xlsx_out.h).
+ * xlsx_out.c - JSON tables as an xlsx workbook of one or more sheets
+ * (see xlsx_out.h); xlsx_table is the one-sheet case of xlsx_book.
  *
  * libxlsxwriter 1.1 writes only to files: the workbook goes to a temporary
  * file (mkstemp in $TMPDIR or /tmp), which is read back and removed. Cells
@@ -126,57 +127,161 @@ static int xlsx_read_file(const char *path, char **out, size_t *out_len)
     return 0;
 }
 
-/* Fill the worksheet; returns LXW_NO_ERROR or the first error. */
-static lxw_error xlsx_fill(lxw_workbook *wb, lxw_worksheet *ws, const xlsx_col *cols, json_t *rows)
-{
-    lxw_format *head = workbook_add_format(wb);
-    lxw_format *fmt_int = workbook_add_format(wb);
-    lxw_format *fmt_real = workbook_add_format(wb);
-    lxw_format *fmt_pct = workbook_add_format(wb);
-    if (!head || !fmt_int || !fmt_real || !fmt_pct)
-        return LXW_ERROR_MEMORY_MALLOC_FAILED;
-    format_set_bold(head);
-    format_set_bg_color(head, 0xDDEBF7);
-    format_set_pattern(head, LXW_PATTERN_SOLID);
-    format_set_border(head, LXW_BORDER_THIN);
-    format_set_align(head, LXW_ALIGN_CENTER);
-    format_set_num_format(fmt_int, "0");
-    format_set_num_format(fmt_real, "0.00");
-    format_set_num_format(fmt_pct, "0.0%");
+/* ------------------------------------------------------------- workbook */
 
-    lxw_col_t ncols = 0;
-    for (const xlsx_col *c = cols; c->key; c++, ncols++) {
-        lxw_error rc = worksheet_write_string(ws, 0, ncols, c->title ? c->title : c->key, head);
-        if (rc != LXW_NO_ERROR)
-            return rc;
+struct xlsx_book {
+    char path[4096];          /* the temporary file */
+    lxw_workbook *wb;
+    lxw_format *head, *fmt_int, *fmt_real, *fmt_pct;
+    lxw_worksheet *ws;        /* the sheet being written, or NULL */
+    const xlsx_col *cols;     /* its columns */
+    lxw_col_t ncols;
+    lxw_row_t next_row;       /* the next data row (0-based; 0 is the header) */
+    lxw_error rc;             /* the first error, reported by xlsx_book_finish */
+};
+
+/* Remember the first error; returns -1 when there is one. */
+static int xlsx_book_check(xlsx_book *b, lxw_error rc)
+{
+    if (rc != LXW_NO_ERROR && b->rc == LXW_NO_ERROR)
+        b->rc = rc;
+    return b->rc == LXW_NO_ERROR ? 0 : -1;
+}
+
+xlsx_book *xlsx_book_new(int streaming, char **err)
+{
+    if (err)
+        *err = NULL;
+    xlsx_book *b = calloc(1, sizeof *b);
+    if (!b) {
+        xlsx_set_err(err, "xlsx: out of memory", NULL);
+        return NULL;
+    }
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir || access(dir, W_OK) != 0)
+        dir = "/tmp";
+    if (snprintf(b->path, sizeof b->path, "%s/edubureau-xlsx-XXXXXX", dir) >= (int)sizeof b->path) {
+        free(b);
+        xlsx_set_err(err, "xlsx: TMPDIR too long", NULL);
+        return NULL;
+    }
+    int fd = mkstemp(b->path);
+    if (fd < 0) {
+        free(b);
+        xlsx_set_err(err, "xlsx: mkstemp", strerror(errno));
+        return NULL;
+    }
+    close(fd);
+    lxw_workbook_options opts = {.constant_memory = streaming ? 1 : 0, .tmpdir = (char *)dir,
+                                 .use_zip64 = 0};
+    b->wb = workbook_new_opt(b->path, &opts);
+    if (b->wb) {
+        b->head = workbook_add_format(b->wb);
+        b->fmt_int = workbook_add_format(b->wb);
+        b->fmt_real = workbook_add_format(b->wb);
+        b->fmt_pct = workbook_add_format(b->wb);
+    }
+    if (!b->wb || !b->head || !b->fmt_int || !b->fmt_real || !b->fmt_pct) {
+        if (b->wb)
+            workbook_close(b->wb);
+        unlink(b->path);
+        free(b);
+        xlsx_set_err(err, "xlsx: workbook_new_opt failed", NULL);
+        return NULL;
+    }
+    format_set_bold(b->head);
+    format_set_bg_color(b->head, 0xDDEBF7);
+    format_set_pattern(b->head, LXW_PATTERN_SOLID);
+    format_set_border(b->head, LXW_BORDER_THIN);
+    format_set_align(b->head, LXW_ALIGN_CENTER);
+    format_set_num_format(b->fmt_int, "0");
+    format_set_num_format(b->fmt_real, "0.00");
+    format_set_num_format(b->fmt_pct, "0.0%");
+    return b;
+}
+
+/* Close the current sheet: the autofilter over its header and rows. */
+static int xlsx_book_end_sheet(xlsx_book *b)
+{
+    if (b->ws && b->ncols > 0) {
+        lxw_row_t last = b->next_row > 1 ? b->next_row - 1 : 0;
+        xlsx_book_check(b, worksheet_autofilter(b->ws, 0, 0, last, (lxw_col_t)(b->ncols - 1)));
+    }
+    b->ws = NULL;
+    b->cols = NULL;
+    b->ncols = 0;
+    return b->rc == LXW_NO_ERROR ? 0 : -1;
+}
+
+int xlsx_book_sheet(xlsx_book *b, const char *name, const xlsx_col *cols, json_t *rows)
+{
+    if (!cols)
+        return xlsx_book_check(b, LXW_ERROR_NULL_PARAMETER_IGNORED);
+    if (xlsx_book_end_sheet(b) != 0)
+        return -1;
+    char sheet[XLSX_MAX_SHEET_CHARS * 4 + 1];
+    xlsx_sheet_name(name, sheet, sizeof sheet);
+    b->ws = workbook_add_worksheet(b->wb, sheet);
+    if (!b->ws)
+        return xlsx_book_check(b, LXW_ERROR_SHEETNAME_ALREADY_USED);
+    b->cols = cols;
+    b->next_row = 1;
+    for (const xlsx_col *c = cols; c->key; c++, b->ncols++) {
         double width = c->width > 0 ? c->width : XLSX_DEFAULT_WIDTH;
-        rc = worksheet_set_column(ws, ncols, ncols, width, NULL);
-        if (rc != LXW_NO_ERROR)
-            return rc;
+        if (xlsx_book_check(b, worksheet_set_column(b->ws, b->ncols, b->ncols, width, NULL)) != 0)
+            return -1;
     }
+    lxw_col_t col = 0;
+    for (const xlsx_col *c = cols; c->key; c++, col++)
+        if (xlsx_book_check(b, worksheet_write_string(b->ws, 0, col, c->title ? c->title : c->key,
+                                                      b->head)) != 0)
+            return -1;
+    worksheet_freeze_panes(b->ws, 1, 0);
     size_t nrows = json_is_array(rows) ? json_array_size(rows) : 0;
-    for (size_t i = 0; i < nrows; i++) {
-        json_t *row = json_array_get(rows, i);
-        if (!json_is_object(row))
-            continue;
-        lxw_row_t at = (lxw_row_t)(i + 1);
-        lxw_col_t col = 0;
-        for (const xlsx_col *c = cols; c->key; c++, col++) {
-            lxw_format *num = c->kind == XLSX_INT ? fmt_int
-                            : c->kind == XLSX_REAL ? fmt_real
-                            : c->kind == XLSX_PERCENT ? fmt_pct : NULL;
-            lxw_error rc = xlsx_write_cell(ws, at, col, json_object_get(row, c->key), num);
-            if (rc != LXW_NO_ERROR)
-                return rc;
-        }
+    for (size_t i = 0; i < nrows; i++)
+        if (xlsx_book_row(b, json_array_get(rows, i)) != 0)
+            return -1;
+    return 0;
+}
+
+int xlsx_book_row(xlsx_book *b, json_t *row)
+{
+    if (!b->ws)
+        return xlsx_book_check(b, LXW_ERROR_NULL_PARAMETER_IGNORED);
+    if (!json_is_object(row))
+        return b->rc == LXW_NO_ERROR ? 0 : -1;
+    lxw_row_t at = b->next_row++;
+    lxw_col_t col = 0;
+    for (const xlsx_col *c = b->cols; c->key; c++, col++) {
+        lxw_format *num = c->kind == XLSX_INT ? b->fmt_int
+                        : c->kind == XLSX_REAL ? b->fmt_real
+                        : c->kind == XLSX_PERCENT ? b->fmt_pct : NULL;
+        if (xlsx_book_check(b, xlsx_write_cell(b->ws, at, col, json_object_get(row, c->key), num)) != 0)
+            return -1;
     }
-    if (ncols > 0) {
-        lxw_error rc = worksheet_autofilter(ws, 0, 0, (lxw_row_t)nrows, (lxw_col_t)(ncols - 1));
-        if (rc != LXW_NO_ERROR)
-            return rc;
+    return 0;
+}
+
+int xlsx_book_finish(xlsx_book *b, char **out, size_t *out_len, char **err)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (err)
+        *err = NULL;
+    xlsx_book_end_sheet(b);
+    lxw_error close_rc = workbook_close(b->wb);
+    lxw_error rc = b->rc != LXW_NO_ERROR ? b->rc : close_rc;
+    int result = 0;
+    if (rc != LXW_NO_ERROR) {
+        xlsx_set_err(err, "xlsx", lxw_strerror(rc));
+        result = -1;
+    } else if (xlsx_read_file(b->path, out, out_len) != 0) {
+        xlsx_set_err(err, "xlsx: cannot read back the workbook", NULL);
+        result = -1;
     }
-    worksheet_freeze_panes(ws, 1, 0);
-    return LXW_NO_ERROR;
+    unlink(b->path);
+    free(b);
+    return result;
 }
 
 int xlsx_table(const char *sheet_title, const xlsx_col *cols, json_t *rows,
@@ -190,45 +295,9 @@ int xlsx_table(const char *sheet_title, const xlsx_col *cols, json_t *rows,
         xlsx_set_err(err, "xlsx: no columns", NULL);
         return -1;
     }
-    const char *dir = getenv("TMPDIR");
-    if (!dir || !*dir || access(dir, W_OK) != 0)
-        dir = "/tmp";
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s/edubureau-xlsx-XXXXXX", dir) >= (int)sizeof path) {
-        xlsx_set_err(err, "xlsx: TMPDIR too long", NULL);
+    xlsx_book *b = xlsx_book_new(0, err);
+    if (!b)
         return -1;
-    }
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        xlsx_set_err(err, "xlsx: mkstemp", strerror(errno));
-        return -1;
-    }
-    close(fd);
-
-    lxw_workbook_options opts = {.constant_memory = 0, .tmpdir = (char *)dir, .use_zip64 = 0};
-    lxw_workbook *wb = workbook_new_opt(path, &opts);
-    if (!wb) {
-        unlink(path);
-        xlsx_set_err(err, "xlsx: workbook_new_opt failed", NULL);
-        return -1;
-    }
-    char name[XLSX_MAX_SHEET_CHARS * 4 + 1];
-    xlsx_sheet_name(sheet_title, name, sizeof name);
-    lxw_worksheet *ws = workbook_add_worksheet(wb, name);
-    lxw_error rc = ws ? xlsx_fill(wb, ws, cols, rows) : LXW_ERROR_MEMORY_MALLOC_FAILED;
-    lxw_error close_rc = workbook_close(wb);
-    if (rc == LXW_NO_ERROR)
-        rc = close_rc;
-    if (rc != LXW_NO_ERROR) {
-        unlink(path);
-        xlsx_set_err(err, "xlsx", lxw_strerror(rc));
-        return -1;
-    }
-    int read_rc = xlsx_read_file(path, out, out_len);
-    unlink(path);
-    if (read_rc != 0) {
-        xlsx_set_err(err, "xlsx: cannot read back the workbook", NULL);
-        return -1;
-    }
-    return 0;
+    xlsx_book_sheet(b, sheet_title, cols, rows);
+    return xlsx_book_finish(b, out, out_len, err);
 }

@@ -11,6 +11,8 @@
 //   const S = serverSuite();          // registers before/after hooks
 //   S.test('name', async () => { const c = await S.login('admin'); ... });
 // S.test appends the tail of the server's stderr to any failure.
+// serverSuite({ env: { EDUBUREAU_NOW: '1632000000' } }) adds variables to the
+// server's environment (EDUBUREAU_NOW fixes the server's clock, see clock.h).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -41,13 +43,13 @@ function binary() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export async function startServer({ seed = 2021, extraArgs = [] } = {}) {
+export async function startServer({ seed = 2021, extraArgs = [], env: extraEnv = {} } = {}) {
   const bin = binary();
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edubureau-test-'));
   const db = path.join(dir, 't.db');
   const args = ['demo', '--db', db, '--port', String(port), '--seed', String(seed), '--quiet', ...extraArgs];
-  const env = { ...process.env };
+  const env = { ...process.env, ...extraEnv };
   if (!env.ASAN_OPTIONS) env.ASAN_OPTIONS = 'detect_leaks=1:abort_on_error=0';
   if (!env.UBSAN_OPTIONS) env.UBSAN_OPTIONS = 'print_stacktrace=1';
   const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -70,7 +70,12 @@ static void test_school_admin(void **state)
     assert_int_equal(access_can_read(&u, "schools", OTHER_SCHOOL), 0);
     assert_int_equal(access_can_write(&u, "schools", OTHER_SCHOOL), 0);
     assert_int_equal(access_can_read(&u, "schools", COUNTY), 0);   /* the county itself */
-    assert_int_equal(access_can_write(&u, "stats", SCHOOL), 0);    /* only module schools */
+    /* a school writes its own records of the school-facing modules only */
+    assert_int_equal(access_can_write(&u, "stats", SCHOOL), 1);
+    assert_int_equal(access_can_write(&u, "safety", SCHOOL), 1);
+    assert_int_equal(access_can_write(&u, "stats", OTHER_SCHOOL), 0);
+    assert_int_equal(access_can_write(&u, "projects", SCHOOL), 0);
+    assert_int_equal(access_can_write(&u, "orgs", SCHOOL), 0);
     assert_int_equal(access_can_read_audit(&u), 0);
     assert_int_equal(access_can_manage_users(&u), 0);
     assert_int_equal(access_can_write(&u, "users", SCHOOL), 0);

@@ -20,6 +20,10 @@ import * as inspectionsPage from './pages/safety-inspections.js';
 import * as activitiesPage from './pages/safety-activities.js';
 import * as vaccinationsPage from './pages/safety-vaccinations.js';
 import * as ledgerPage from './pages/safety-ledger.js';
+import * as statsPage from './pages/stats.js';
+import * as statsRoundsPage from './pages/stats-rounds.js';
+import * as statsImportPage from './pages/stats-import.js';
+import * as statsQueryPage from './pages/stats-query.js';
 
 const ALL = null;   // every role
 
@@ -34,6 +38,12 @@ export const MENU = [
     { route: '/safety/inspections', label: '排查', roles: ALL },
     { route: '/safety/activities', label: '安全活动', roles: ALL },
     { route: '/safety/vaccinations', label: '疫苗接种', roles: ALL },
+  ] },
+  { label: '基表', icon: '表', children: [
+    { route: '/stats', label: '填报', roles: ALL },
+    { route: '/stats/rounds', label: '填报任务', roles: ['admin', 'dept', 'leader'] },
+    { route: '/stats/import', label: '数据导入', roles: ['admin', 'dept', 'school'] },
+    { route: '/stats/records', label: '数据查询', roles: ALL },
   ] },
   { label: '系统', icon: '⚙', children: [
     { route: '/users', label: '用户管理', roles: ['admin'] },
@@ -60,6 +70,13 @@ const ROUTES = [
   [/^\/safety\/activities$/, activitiesPage, ALL, '/safety/activities'],
   [/^\/safety\/vaccinations$/, vaccinationsPage, ALL, '/safety/vaccinations'],
   [/^\/safety\/ledger$/, ledgerPage, ALL, '/safety/hazards'],
+  [/^\/stats$/, statsPage, ALL, '/stats'],
+  [/^\/stats\/(\d+)\/(\d{4})$/, statsPage, ALL, '/stats'],
+  [/^\/stats\/(\d+)\/(\d{4})\/print$/, statsPage, ALL, '/stats'],
+  [/^\/stats\/rounds$/, statsRoundsPage, ['admin', 'dept', 'leader'], '/stats/rounds'],
+  [/^\/stats\/rounds\/(\d+)$/, statsRoundsPage, ['admin', 'dept', 'leader'], '/stats/rounds'],
+  [/^\/stats\/import$/, statsImportPage, ['admin', 'dept', 'school'], '/stats/import'],
+  [/^\/stats\/records$/, statsQueryPage, ALL, '/stats/records'],
   [/^\/users$/, usersPage, ['admin'], '/users'],
   [/^\/audit$/, auditPage, ['admin', 'auditor'], '/audit'],
 ];

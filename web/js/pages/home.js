@@ -6,6 +6,7 @@
 import { get } from '../api.js';
 import { h, pageHead } from '../ui.js';
 import { safetyAccess } from './safety.js';
+import { statsSummary } from './stats.js';
 
 const BLUE = ['#1d5fbf', '#3b82d6', '#5ea1e8', '#f0a02c', '#43a66a', '#8a6fd1', '#d9534f', '#2bb3b3', '#9aa5b1', '#c98a4b'];
 
@@ -63,7 +64,8 @@ async function safetyAlerts(user) {
 }
 
 export async function render(ctx) {
-  const [d, alerts] = await Promise.all([get('/api/dashboard'), safetyAlerts(ctx.user).catch(() => null)]);
+  const [d, alerts, statsBlock] = await Promise.all([get('/api/dashboard'), safetyAlerts(ctx.user).catch(() => null),
+    statsSummary(ctx).catch(() => null)]);
   const units = d.by_unit || [];
   const unitLabel = { city: '市', county: '县（市、区）', town: '街道/乡镇' }[units.length ? units[0].level : 'town'] || '下级单位';
   const stats = h('div.stats', null,
@@ -81,6 +83,7 @@ export async function render(ctx) {
     pageHead('首页'),
     alerts,
     stats,
+    statsBlock,
     h('div.charts', null, byType.card, byArea.card, byTown.card),
     h('p.note', null, '统计范围：' + ((ctx.user && ctx.user.scope_name) || '本辖区') + '，不含撤并、停办学校。'));
 

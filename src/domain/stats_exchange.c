@@ -1,0 +1,1251 @@
+/*
+ * stats_exchange.c - the 基表 in Excel and CSV (see stats_exchange.h):
+ * export workbook, import check and preview, apply, and the HTTP routes
+ * GET /api/stats/export, POST /api/stats/import and
+ * POST /api/stats/import/{token}/apply.
+ *
+ * The import streams: the reader hands over one row at a time and only
+ * the problems (capped), the changes and the set of schools already seen
+ * are kept, never the file's cells. Per data row the school is found by
+ * its 学校标识码, its record loaded (stats_record_load) and each non-empty
+ * cell parsed by stats_value_parse; a value equal to the stored one is not
+ * a change. Tables owned: stat_imports (previews waiting to be applied).
+ */
+#include "domain/stats_exchange.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/access.h"
+#include "auth/password.h"
+#include "domain/org.h"
+#include "domain/schools.h"
+#include "domain/stats.h"
+#include "domain/stats_rounds.h"
+#include "http/reply.h"
+#include "http/router.h"
+#include "io/csv_read.h"
+#include "io/xlsx_out.h"
+#include "io/xlsx_read.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/parse.h"
+#include "util/strbuf.h"
+
+#define EXCH_XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define EXCH_CODE "学校标识码"
+#define EXCH_NAME "学校名称"
+#define EXCH_TYPE "办学类型"
+#define EXCH_MAX_TYPES 16
+#define EXCH_MAX_VALUE_BYTES 200
+
+static const char *const exch_statuses[] = {"未填报", "草稿", "已提交", "已退回", "已通过", NULL};
+
+/* ---------------------------------------------------------------- helpers */
+
+static int exch_in_list(const char *const *list, const char *text)
+{
+    for (int i = 0; text && list[i]; i++)
+        if (strcmp(list[i], text) == 0)
+            return 1;
+    return 0;
+}
+
+/* Index of type in schools_types, or -1. */
+static int exch_type_index(const char *type)
+{
+    for (int i = 0; type && schools_types[i] && i < EXCH_MAX_TYPES; i++)
+        if (strcmp(schools_types[i], type) == 0)
+            return i;
+    return -1;
+}
+
+static int exch_role_is(const user_ctx *u, const char *role)
+{
+    return u && u->role && strcmp(u->role, role) == 0;
+}
+
+/* Length of the space at s (ASCII white space or U+3000), 0 when none. */
+static size_t exch_space_len(const char *s)
+{
+    if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        return 1;
+    if (strncmp(s, "\xe3\x80\x80", 3) == 0)
+        return 3;
+    return 0;
+}
+
+/* text without surrounding spaces into sb (reset first); "" for NULL. */
+static const char *exch_trim(strbuf *sb, const char *text)
+{
+    sb_reset(sb);
+    sb_append(sb, "");
+    if (!text)
+        return sb_str(sb);
+    size_t step;
+    while (*text && (step = exch_space_len(text)) > 0)
+        text += step;
+    size_t len = strlen(text);
+    while (len > 0) {
+        if (exch_space_len(text + len - 1) == 1)
+            len--;
+        else if (len >= 3 && memcmp(text + len - 3, "\xe3\x80\x80", 3) == 0)
+            len -= 3;
+        else
+            break;
+    }
+    sb_appendn(sb, text, len);
+    return sb_str(sb);
+}
+
+/* text with every space removed into sb. */
+static const char *exch_squeeze(strbuf *sb, const char *text)
+{
+    sb_reset(sb);
+    sb_append(sb, "");
+    while (text && *text) {
+        size_t step = exch_space_len(text);
+        if (step) {
+            text += step;
+            continue;
+        }
+        sb_appendc(sb, *text++);
+    }
+    return sb_str(sb);
+}
+
+/* "A", ..., "Z", "AA", ... for 0-based column col. */
+static void exch_column_letter(int col, char out[8])
+{
+    char tmp[8];
+    int n = 0;
+    for (int c = col + 1; c > 0 && n < 7; c = (c - 1) / 26)
+        tmp[n++] = (char)('A' + (c - 1) % 26);
+    for (int i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    out[n] = '\0';
+}
+
+static const char *exch_text(json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+/* "label（unit）", or the label when there is no unit; malloced. */
+static char *exch_title(json_t *field)
+{
+    const char *label = exch_text(field, "label");
+    const char *unit = exch_text(field, "unit");
+    strbuf sb = STRBUF_INIT;
+    sb_append(&sb, label ? label : exch_text(field, "key"));
+    if (unit && *unit)
+        sb_appendf(&sb, "（%s）", unit);
+    return sb_steal(&sb);
+}
+
+json_t *stats_exchange_match_header(json_t *fields, const char *header)
+{
+    strbuf want = STRBUF_INIT, label_sb = STRBUF_INIT, unit_sb = STRBUF_INIT, both = STRBUF_INIT;
+    json_t *found = NULL, *f;
+    size_t i;
+    const char *h = exch_squeeze(&want, header);
+    json_array_foreach(fields, i, f) {
+        if (!*h)
+            break;
+        const char *key = exch_text(f, "key");
+        const char *label = exch_squeeze(&label_sb, exch_text(f, "label"));
+        const char *unit = exch_squeeze(&unit_sb, exch_text(f, "unit"));
+        if ((key && strcmp(key, h) == 0) || (*label && strcmp(label, h) == 0)) {
+            found = f;
+            break;
+        }
+        if (!*unit)
+            continue;
+        sb_reset(&both);
+        sb_appendf(&both, "%s（%s）", label, unit);
+        if (strcmp(sb_str(&both), h) == 0) {
+            found = f;
+            break;
+        }
+        sb_reset(&both);
+        sb_appendf(&both, "%s(%s)", label, unit);
+        if (strcmp(sb_str(&both), h) == 0) {
+            found = f;
+            break;
+        }
+    }
+    sb_free(&want);
+    sb_free(&label_sb);
+    sb_free(&unit_sb);
+    sb_free(&both);
+    return found;
+}
+
+/* 1 when a stored value and an imported one mean the same. */
+static int exch_same(json_t *old, json_t *new_value)
+{
+    int old_empty = !old || json_is_null(old), new_empty = !new_value || json_is_null(new_value);
+    if (old_empty || new_empty)
+        return old_empty && new_empty;
+    if ((json_is_number(old) || json_is_boolean(old)) &&
+        (json_is_number(new_value) || json_is_boolean(new_value))) {
+        double a = json_is_boolean(old) ? json_is_true(old) : json_number_value(old);
+        double b = json_is_boolean(new_value) ? json_is_true(new_value) : json_number_value(new_value);
+        double scale = fmax(1.0, fmax(fabs(a), fabs(b)));
+        return fabs(a - b) <= 1e-9 * scale;
+    }
+    if (json_is_string(old) && json_is_string(new_value))
+        return strcmp(json_string_value(old), json_string_value(new_value)) == 0;
+    return json_equal(old, new_value);
+}
+
+char *stats_import_problem_text(json_t *problem)
+{
+    strbuf sb = STRBUF_INIT;
+    const char *sheet = exch_text(problem, "sheet");
+    json_t *row = json_object_get(problem, "row");
+    const char *column = exch_text(problem, "column");
+    const char *value = exch_text(problem, "value");
+    const char *reason = exch_text(problem, "reason");
+    if (sheet)
+        sb_appendf(&sb, "工作表「%s」", sheet);
+    if (json_is_integer(row))
+        sb_appendf(&sb, "第 %lld 行", (long long)json_integer_value(row));
+    if (column)
+        sb_appendf(&sb, "「%s」", column);
+    if (value)
+        sb_appendf(&sb, "值「%s」", value);
+    if (sb.len)
+        sb_append(&sb, "：");
+    sb_append(&sb, reason ? reason : "");
+    return sb_steal(&sb);
+}
+
+/* ---------------------------------------------------------------- export */
+
+/* Fill the round's area and types; REFUSED 404 when there is none. */
+static int exch_round(store_db *db, int64_t round_id, char **path, json_t **types, refusal *e)
+{
+    json_t *round = NULL;
+    int rc = stats_rounds_load(db, round_id, &round, path);
+    if (rc == STORE_NOTFOUND)
+        return refuse(e, 404, "not_found", "round", "填报任务不存在");
+    if (rc != STORE_OK)
+        return rc;
+    *types = json_incref(json_object_get(round, "school_types"));
+    json_decref(round);
+    return STORE_OK;
+}
+
+/* The schools of one sheet: {id, code, name} of type within the filter. */
+static int exch_export_schools(store_db *db, arena *a, const user_ctx *u,
+                               const stats_export_filter *f, const char *round_path,
+                               const char *type, json_t **rows)
+{
+    strbuf sql = STRBUF_INIT;
+    sval p[12];
+    int n = 0;
+    sb_append(&sql, "SELECT s.id, s.code, s.name FROM schools s LEFT JOIN stat_records r "
+                    "ON r.school_id = s.id AND r.year = ? "
+                    "WHERE (s.status = '在办' OR r.id IS NOT NULL) "
+                    "AND COALESCE(r.school_type, s.type) = ?");
+    p[n++] = SV_I(f->year);
+    p[n++] = SV_T(type);
+    if (u) {
+        sb_append(&sql, " AND s.path >= ? AND s.path < ?");
+        p[n++] = SV_T(u->scope_path);
+        p[n++] = SV_T(org_scope_upper(a, u->scope_path));
+        if (exch_role_is(u, ROLE_SCHOOL)) {
+            sb_append(&sql, " AND s.id = ?");
+            p[n++] = SV_I(u->school_id);
+        }
+    }
+    if (round_path) {
+        sb_append(&sql, " AND s.path >= ? AND s.path < ?");
+        p[n++] = SV_T(round_path);
+        p[n++] = SV_T(org_scope_upper(a, round_path));
+    }
+    if (f->town_id) {
+        sb_append(&sql, " AND s.town_id = ?");
+        p[n++] = SV_I(f->town_id);
+    }
+    if (f->status && strcmp(f->status, "未填报") == 0) {
+        sb_append(&sql, " AND r.id IS NULL");
+    } else if (f->status) {
+        sb_append(&sql, " AND r.status = ?");
+        p[n++] = SV_T(f->status);
+    }
+    sb_append(&sql, " ORDER BY s.code");
+    int rc = db_query(db, sb_str(&sql), p, n, rows);
+    sb_free(&sql);
+    return rc;
+}
+
+/* The columns of a type's sheet: code, name, then the fields. The array,
+ * the titles and the fields' keys are malloced. */
+static xlsx_col *exch_cols(json_t *fields)
+{
+    size_t nf = json_array_size(fields), i;
+    xlsx_col *cols = calloc(nf + 3, sizeof *cols);
+    json_t *f;
+    if (!cols)
+        return NULL;
+    cols[0] = (xlsx_col){EXCH_CODE, strdup(EXCH_CODE), 14, XLSX_TEXT};
+    cols[1] = (xlsx_col){EXCH_NAME, strdup(EXCH_NAME), 30, XLSX_TEXT};
+    json_array_foreach(fields, i, f) {
+        const char *kind = exch_text(f, "kind");
+        char *title = exch_title(f);
+        size_t chars = 0;
+        for (const char *s = title; s && *s; s++)
+            chars += ((unsigned char)*s & 0xC0) != 0x80;
+        int width = (int)(chars * 2 + 2);
+        cols[i + 2] = (xlsx_col){strdup(exch_text(f, "key")), title, width < 10 ? 10 : width > 40 ? 40 : width,
+                                 kind && strcmp(kind, "int") == 0    ? XLSX_INT
+                                 : kind && strcmp(kind, "real") == 0 ? XLSX_REAL
+                                                                     : XLSX_TEXT};
+    }
+    return cols;
+}
+
+/* The row of one school: code, name and its current values (bools as
+ * true/false, which the writer shows as 是/否). */
+static int exch_export_row(store_db *db, int year, json_t *school, json_t *fields, json_t **out)
+{
+    json_t *rec = NULL, *row = json_object(), *f;
+    size_t i;
+    int64_t id = json_integer_value(json_object_get(school, "id"));
+    json_object_set(row, EXCH_CODE, json_object_get(school, "code"));
+    json_object_set(row, EXCH_NAME, json_object_get(school, "name"));
+    int rc = stats_record_load(db, id, year, &rec);
+    if (rc == STORE_NOTFOUND) {
+        *out = row;
+        return STORE_OK;
+    }
+    if (rc != STORE_OK) {
+        json_decref(row);
+        return rc;
+    }
+    json_t *values = json_object_get(rec, "values");
+    json_array_foreach(fields, i, f) {
+        const char *key = exch_text(f, "key");
+        const char *kind = exch_text(f, "kind");
+        json_t *v = json_object_get(values, key);
+        if (!key || !v || json_is_null(v))
+            continue;
+        if (kind && strcmp(kind, "bool") == 0 && json_is_number(v))
+            json_object_set_new(row, key, json_boolean(json_number_value(v) != 0));
+        else
+            json_object_set(row, key, v);
+    }
+    json_decref(rec);
+    *out = row;
+    return STORE_OK;
+}
+
+/* Write one type's sheet (skipped when no school is in it unless
+ * always). *written is set when a sheet was added. */
+static int exch_export_sheet(store_db *db, arena *a, const user_ctx *u, const stats_export_filter *f,
+                             const char *round_path, const char *type, int always, xlsx_book *book,
+                             int *written)
+{
+    json_t *schools = NULL, *fields = NULL, *s;
+    size_t i;
+    int rc = exch_export_schools(db, a, u, f, round_path, type, &schools);
+    if (rc != STORE_OK)
+        return rc;
+    if (json_array_size(schools) == 0 && !always) {
+        json_decref(schools);
+        return STORE_OK;
+    }
+    rc = stats_fields(db, f->year, type, &fields);
+    if (rc != STORE_OK) {
+        json_decref(schools);
+        return rc;
+    }
+    if (json_array_size(fields) == 0 && !always) {
+        json_decref(schools);
+        json_decref(fields);
+        return STORE_OK;
+    }
+    xlsx_col *cols = exch_cols(fields);
+    if (!cols || xlsx_book_sheet(book, type, cols, NULL) != 0)
+        rc = STORE_ERROR;
+    json_array_foreach(schools, i, s) {
+        json_t *row = NULL;
+        if (rc != STORE_OK)
+            break;
+        rc = exch_export_row(db, f->year, s, fields, &row);
+        if (rc == STORE_OK && xlsx_book_row(book, row) != 0)
+            rc = STORE_ERROR;
+        json_decref(row);
+    }
+    *written = *written || rc == STORE_OK;
+    json_decref(schools);
+    json_decref(fields);
+    /* The book reads cols until the next sheet or the finish: the arena
+     * keeps them until the request is done. */
+    for (xlsx_col *c = cols; c && c->key; c++) {
+        arena_own(a, (char *)c->title);
+        if (c - cols >= 2)
+            arena_own(a, (char *)c->key);
+    }
+    if (cols)
+        arena_own(a, cols);
+    return rc;
+}
+
+int stats_export_workbook(store_db *db, arena *a, const user_ctx *u,
+                          const stats_export_filter *f, char **out, size_t *len, refusal *e)
+{
+    *out = NULL;
+    *len = 0;
+    for (int i = 0; f->types && f->types[i]; i++)
+        if (!schools_type_valid(f->types[i]))
+            return refuse(e, 400, "invalid", "type", "办学类型无效");
+    if (f->status && !exch_in_list(exch_statuses, f->status))
+        return refuse(e, 400, "invalid", "status",
+                      "状态只能是 未填报、草稿、已提交、已退回 或 已通过");
+    char *round_path = NULL;
+    json_t *round_types = NULL;
+    if (f->round_id) {
+        int rc = exch_round(db, f->round_id, &round_path, &round_types, e);
+        if (rc != STORE_OK)
+            return rc;
+    }
+    char *err = NULL;
+    xlsx_book *book = xlsx_book_new(1, &err);
+    if (!book) {
+        log_error("stats export: %s", err ? err : "?");
+        free(err);
+        free(round_path);
+        json_decref(round_types);
+        return STORE_ERROR;
+    }
+    int rc = STORE_OK, written = 0;
+    const char *first = NULL;
+    for (int i = 0; schools_types[i] && rc == STORE_OK; i++) {
+        const char *type = schools_types[i];
+        if (f->types && !exch_in_list(f->types, type))
+            continue;
+        if (round_types) {
+            int in_round = 0;
+            size_t k;
+            json_t *t;
+            json_array_foreach(round_types, k, t) in_round |= json_is_string(t) &&
+                                                             strcmp(json_string_value(t), type) == 0;
+            if (!in_round)
+                continue;
+        }
+        if (!first)
+            first = type;
+        rc = exch_export_sheet(db, a, u, f, round_path, type, 0, book, &written);
+    }
+    if (rc == STORE_OK && !written && first)
+        rc = exch_export_sheet(db, a, u, f, round_path, first, 1, book, &written);
+    if (rc == STORE_OK && !written) {
+        static const xlsx_col bare[] = {{EXCH_CODE, EXCH_CODE, 14, XLSX_TEXT},
+                                        {EXCH_NAME, EXCH_NAME, 30, XLSX_TEXT},
+                                        {NULL, NULL, 0, XLSX_TEXT}};
+        xlsx_book_sheet(book, "基表", bare, NULL);
+    }
+    free(round_path);
+    json_decref(round_types);
+    if (xlsx_book_finish(book, out, len, &err) != 0) {
+        log_error("stats export: %s", err ? err : "?");
+        free(err);
+        return rc == STORE_OK ? STORE_ERROR : rc;
+    }
+    if (rc != STORE_OK) {
+        free(*out);
+        *out = NULL;
+        *len = 0;
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------- import */
+
+/* The form of one 办学类型 in the year, loaded when first needed. */
+typedef struct exch_form {
+    int loaded;
+    json_t *fields;     /* stats_fields */
+    json_t **colmap;    /* field of each header column of the current sheet (borrowed) */
+    int mapped;         /* colmap built for the current sheet */
+} exch_form;
+
+typedef struct exch_ctx {
+    store_db *db;
+    const stats_import_opts *o;
+    stats_import_result *res;
+    int rc;                         /* a store error that stopped the reading */
+    int csv;
+    exch_form forms[EXCH_MAX_TYPES];
+    json_t *seen;                   /* school id -> {"sheet","row"} of its row */
+    strbuf tmp;
+
+    /* The current sheet. */
+    char *sheet;
+    int form;                       /* index of the sheet's type; -1 for CSV */
+    enum { EXCH_HEADER, EXCH_ROWS, EXCH_SKIP } state;
+    long header_row;
+    int ncols;
+    char **headers;                 /* trimmed header text per column, NULL when empty */
+    int code_col;
+} exch_ctx;
+
+static void exch_problem(exch_ctx *x, const char *sheet, long row, const char *column,
+                         const char *value, const char *reason)
+{
+    x->res->nproblems++;
+    if (x->res->nproblems > STATS_IMPORT_MAX_PROBLEMS)
+        return;
+    char *cut = NULL;
+    if (value && strlen(value) > EXCH_MAX_VALUE_BYTES) {
+        size_t n = EXCH_MAX_VALUE_BYTES;
+        while (n > 0 && ((unsigned char)value[n] & 0xC0) == 0x80)
+            n--;
+        cut = malloc(n + 4);
+        if (cut) {
+            memcpy(cut, value, n);
+            memcpy(cut + n, "…", 4);
+        }
+    }
+    json_t *p = json_pack("{s:s?, s:o, s:s?, s:s?, s:s}", "sheet", sheet, "row",
+                          row > 0 ? json_integer(row) : json_null(), "column", column, "value",
+                          cut ? cut : value, "reason", reason ? reason : "");
+    free(cut);
+    if (p)
+        json_array_append_new(x->res->problems, p);
+}
+
+/* The problem of a data cell of column col (header text or letter). */
+static void exch_cell_problem(exch_ctx *x, long row, int col, const char *value, const char *reason)
+{
+    char letter[8];
+    const char *column = col < x->ncols && x->headers[col] ? x->headers[col] : NULL;
+    if (!column) {
+        exch_column_letter(col, letter);
+        column = letter;
+    }
+    exch_problem(x, x->sheet, row, column, value, reason);
+}
+
+/* The form of type index t, loaded once; NULL on a store error (x->rc). */
+static exch_form *exch_form_get(exch_ctx *x, int t)
+{
+    exch_form *f = &x->forms[t];
+    if (!f->loaded) {
+        int rc = stats_fields(x->db, x->o->year, schools_types[t], &f->fields);
+        if (rc != STORE_OK) {
+            x->rc = rc;
+            f->fields = NULL;
+            return NULL;
+        }
+        f->loaded = 1;
+    }
+    return f;
+}
+
+/* Map the current sheet's header columns to the fields of form f. */
+static void exch_form_map(exch_ctx *x, exch_form *f)
+{
+    if (f->mapped)
+        return;
+    free(f->colmap);
+    f->colmap = calloc((size_t)(x->ncols > 0 ? x->ncols : 1), sizeof *f->colmap);
+    for (int c = 0; f->colmap && c < x->ncols; c++)
+        if (x->headers[c] && c != x->code_col)
+            f->colmap[c] = stats_exchange_match_header(f->fields, x->headers[c]);
+    f->mapped = 1;
+}
+
+static void exch_sheet_reset(exch_ctx *x)
+{
+    for (int c = 0; c < x->ncols; c++)
+        free(x->headers[c]);
+    free(x->headers);
+    x->headers = NULL;
+    x->ncols = 0;
+    x->code_col = -1;
+    free(x->sheet);
+    x->sheet = NULL;
+    for (int t = 0; t < EXCH_MAX_TYPES; t++)
+        x->forms[t].mapped = 0;
+}
+
+/* A new sheet begins: its type from its name (CSV: none). */
+static void exch_sheet_start(exch_ctx *x, const char *sheet, long row)
+{
+    exch_sheet_reset(x);
+    x->sheet = strdup(sheet ? sheet : "");
+    x->state = EXCH_HEADER;
+    x->form = -1;
+    if (x->csv)
+        return;
+    const char *name = exch_trim(&x->tmp, sheet);
+    int t = exch_type_index(name);
+    if (t < 0) {
+        exch_problem(x, x->sheet, row, NULL, NULL,
+                     "工作表名不是办学类型：每个工作表应以办学类型命名（如「小学」）");
+        x->state = EXCH_SKIP;
+        return;
+    }
+    exch_form *f = exch_form_get(x, t);
+    if (!f)
+        return;
+    if (json_array_size(f->fields) == 0) {
+        char reason[160];
+        snprintf(reason, sizeof reason, "「%s」在 %d 学年没有基表表单", schools_types[t],
+                 x->o->year);
+        exch_problem(x, x->sheet, row, NULL, NULL, reason);
+        x->state = EXCH_SKIP;
+        return;
+    }
+    x->form = t;
+}
+
+/* Header text that names no field and is read by nobody. */
+static int exch_header_ignored(const char *h)
+{
+    return strcmp(h, EXCH_NAME) == 0 || strcmp(h, EXCH_TYPE) == 0;
+}
+
+static int exch_row_empty(exch_ctx *x, int ncells, const char *const *cells)
+{
+    for (int c = 0; c < ncells; c++)
+        if (*exch_trim(&x->tmp, cells[c]))
+            return 0;
+    return 1;
+}
+
+/* The field header column c maps to in any form (CSV), or NULL. */
+static json_t *exch_any_field(exch_ctx *x, int c)
+{
+    for (int t = 0; t < EXCH_MAX_TYPES; t++)
+        if (x->forms[t].mapped && x->forms[t].colmap && x->forms[t].colmap[c])
+            return x->forms[t].colmap[c];
+    return NULL;
+}
+
+/* 1 when columns d and c name the same field in some form. */
+static int exch_same_column(exch_ctx *x, int d, int c)
+{
+    for (int t = 0; t < EXCH_MAX_TYPES; t++) {
+        exch_form *f = &x->forms[t];
+        if (f->mapped && f->colmap && f->colmap[c] && f->colmap[c] == f->colmap[d])
+            return 1;
+    }
+    return 0;
+}
+
+/* The header row of the current sheet. */
+static void exch_header(exch_ctx *x, long row, int ncells, const char *const *cells)
+{
+    x->header_row = row;
+    x->ncols = ncells;
+    x->headers = calloc((size_t)(ncells > 0 ? ncells : 1), sizeof *x->headers);
+    if (!x->headers) {
+        x->rc = STORE_ERROR;
+        return;
+    }
+    for (int c = 0; c < ncells; c++) {
+        const char *h = exch_trim(&x->tmp, cells[c]);
+        if (!*h)
+            continue;
+        x->headers[c] = strdup(h);
+        if (x->code_col < 0 && strcmp(h, EXCH_CODE) == 0)
+            x->code_col = c;
+    }
+    if (x->code_col < 0) {
+        exch_problem(x, x->sheet, row, EXCH_CODE, NULL, "缺少「学校标识码」列（表头应在第一行）");
+        x->state = EXCH_SKIP;
+        return;
+    }
+    if (x->csv) {
+        for (int t = 0; schools_types[t] && t < EXCH_MAX_TYPES; t++) {
+            exch_form *f = exch_form_get(x, t);
+            if (!f)
+                return;
+            exch_form_map(x, f);
+        }
+    } else {
+        exch_form_map(x, &x->forms[x->form]);
+    }
+    for (int c = 0; c < ncells; c++) {
+        const char *h = x->headers[c];
+        if (!h || c == x->code_col || exch_header_ignored(h))
+            continue;
+        json_t *field = x->csv ? exch_any_field(x, c) : x->forms[x->form].colmap[c];
+        char reason[200];
+        if (!field) {
+            if (x->csv)
+                snprintf(reason, sizeof reason, "未知的列：不是 %d 学年任何办学类型基表的项目",
+                         x->o->year);
+            else
+                snprintf(reason, sizeof reason, "未知的列：不是「%s」%d 学年基表的项目",
+                         schools_types[x->form], x->o->year);
+            exch_problem(x, x->sheet, row, h, h, reason);
+            continue;
+        }
+        for (int d = 0; d < c; d++) {
+            if (d == x->code_col || !x->headers[d] || !exch_same_column(x, d, c))
+                continue;
+            char letter[8];
+            exch_column_letter(d, letter);
+            snprintf(reason, sizeof reason, "与 %s 列重复：同一项目只能有一列", letter);
+            exch_problem(x, x->sheet, row, h, h, reason);
+            /* the later column is not read */
+            for (int t = 0; t < EXCH_MAX_TYPES; t++)
+                if (x->forms[t].mapped && x->forms[t].colmap)
+                    x->forms[t].colmap[c] = NULL;
+            break;
+        }
+    }
+    x->state = EXCH_ROWS;
+}
+
+/* "是"/"否" and the like as "1"/"0" for a bool field; else text itself. */
+static const char *exch_bool_text(json_t *field, const char *text)
+{
+    static const char *const yes[] = {"是", "有", "true", "TRUE", "True", "√", "Y", "y", NULL};
+    static const char *const no[] = {"否", "无", "false", "FALSE", "False", "×", "N", "n", NULL};
+    const char *kind = exch_text(field, "kind");
+    if (!kind || strcmp(kind, "bool") != 0)
+        return text;
+    if (exch_in_list(yes, text))
+        return "1";
+    if (exch_in_list(no, text))
+        return "0";
+    return text;
+}
+
+/* Where the school of id was read first: a problem for a second row. */
+static int exch_seen(exch_ctx *x, int64_t id, long row, int code_col, const char *code)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    json_t *first = json_object_get(x->seen, key);
+    if (first) {
+        char reason[300];
+        snprintf(reason, sizeof reason, "同一学校重复：已在工作表「%s」第 %lld 行",
+                 exch_text(first, "sheet"), (long long)json_integer_value(json_object_get(first, "row")));
+        exch_cell_problem(x, row, code_col, code, reason);
+        return 1;
+    }
+    json_object_set_new(x->seen, key, json_pack("{s:s, s:I}", "sheet", x->sheet, "row", (json_int_t)row));
+    return 0;
+}
+
+/* The school of code as u may import it: its row {id, name, path, type},
+ * or NULL after a problem (or a store error in x->rc). */
+static json_t *exch_school(exch_ctx *x, long row, const char *code)
+{
+    json_t *school = NULL;
+    sval p[] = {SV_T(code)};
+    int rc = db_query_one(x->db, "SELECT id, name, path, type FROM schools WHERE code = ?", p, 1,
+                          &school);
+    if (rc == STORE_NOTFOUND) {
+        exch_cell_problem(x, row, x->code_col, code, "没有这个学校标识码");
+        return NULL;
+    }
+    if (rc != STORE_OK) {
+        x->rc = rc;
+        return NULL;
+    }
+    const user_ctx *u = x->o->u;
+    int64_t id = json_integer_value(json_object_get(school, "id"));
+    const char *reason = NULL;
+    if (u && exch_role_is(u, ROLE_SCHOOL) && u->school_id != id)
+        reason = "无权限：学校管理员只能导入本校的数据";
+    else if (u && !access_can_write(u, "stats", exch_text(school, "path")))
+        reason = "无权限：您不能填报该学校的基表";
+    if (reason) {
+        exch_cell_problem(x, row, x->code_col, code, reason);
+        json_decref(school);
+        return NULL;
+    }
+    return school;
+}
+
+/* One change of the preview. */
+static json_t *exch_change(json_t *school, const char *code, json_t *field, json_t *old,
+                           json_t *new_value)
+{
+    return json_pack("{s:O, s:O, s:s, s:s?, s:s?, s:O, s:O}", "school_id",
+                     json_object_get(school, "id"), "school_name", json_object_get(school, "name"),
+                     "code", code, "field", exch_text(field, "key"), "label",
+                     exch_text(field, "label"), "old", old ? old : json_null(), "new", new_value);
+}
+
+/* Check (and with o->apply save) the changes of one school's row. */
+static void exch_row_changes(exch_ctx *x, long row, const char *code, json_t *school, json_t *rec,
+                             json_t *changed, json_t *row_changes)
+{
+    const char *status = rec ? exch_text(rec, "status") : NULL;
+    const char *reason = NULL;
+    if (status && strcmp(status, "已通过") == 0)
+        reason = "该校基表已通过审核（已锁定），不能修改";
+    else if (status && strcmp(status, "已提交") == 0 && exch_role_is(x->o->u, ROLE_SCHOOL))
+        reason = "该校基表已提交，等待审核，不能修改";
+    if (reason) {
+        exch_cell_problem(x, row, x->code_col, code, reason);
+        return;
+    }
+    x->res->nchanges += (long)json_object_size(changed);
+    if (x->res->changes && row_changes)
+        json_array_extend(x->res->changes, row_changes);
+    if (!x->o->apply || x->res->nproblems > 0)
+        return;
+    refusal e = {0};
+    int64_t id = json_integer_value(json_object_get(school, "id"));
+    int rc = stats_record_save(x->db, x->o->u, x->o->ip, id, x->o->year, changed, NULL, 1, &e);
+    if (rc == REFUSED)
+        exch_cell_problem(x, row, x->code_col, code, e.message);
+    else if (rc != STORE_OK)
+        x->rc = rc;
+}
+
+/* A data row of the current sheet. */
+static void exch_data_row(exch_ctx *x, long row, int ncells, const char *const *cells)
+{
+    if (exch_row_empty(x, ncells, cells))
+        return;
+    char *code = strdup(x->code_col < ncells ? exch_trim(&x->tmp, cells[x->code_col]) : "");
+    json_t *school = NULL, *rec = NULL, *changed = NULL, *row_changes = NULL;
+    if (!code) {
+        x->rc = STORE_ERROR;
+        return;
+    }
+    if (!*code) {
+        exch_cell_problem(x, row, x->code_col, NULL, "缺少学校标识码");
+        goto done;
+    }
+    school = exch_school(x, row, code);
+    if (!school)
+        goto done;
+    int64_t id = json_integer_value(json_object_get(school, "id"));
+    if (exch_seen(x, id, row, x->code_col, code))
+        goto done;
+    int rc = stats_record_load(x->db, id, x->o->year, &rec);
+    if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+        x->rc = rc;
+        goto done;
+    }
+    const char *type = rec ? exch_text(rec, "school_type") : NULL;
+    if (!type)
+        type = exch_text(school, "type");
+    int t = exch_type_index(type);
+    char reason[200];
+    if (!x->csv && t != x->form) {
+        snprintf(reason, sizeof reason, "该学校的办学类型是「%s」，应填在「%s」工作表",
+                 type ? type : "", type ? type : "");
+        exch_cell_problem(x, row, x->code_col, code, reason);
+        goto done;
+    }
+    exch_form *f = t >= 0 ? exch_form_get(x, t) : NULL;
+    if (t >= 0 && !f)
+        goto done;
+    if (!f || json_array_size(f->fields) == 0) {
+        snprintf(reason, sizeof reason, "「%s」在 %d 学年没有基表表单", type ? type : "",
+                 x->o->year);
+        exch_cell_problem(x, row, x->code_col, code, reason);
+        goto done;
+    }
+    exch_form_map(x, f);
+    x->res->schools++;
+    json_t *values = rec ? json_object_get(rec, "values") : NULL;
+    changed = json_object();
+    row_changes = x->res->changes ? json_array() : NULL;
+    int bad = 0;
+    for (int c = 0; c < ncells; c++) {
+        if (c == x->code_col)
+            continue;
+        const char *text = exch_trim(&x->tmp, cells[c]);
+        if (!*text)
+            continue;
+        if (c >= x->ncols || !x->headers[c]) {
+            exch_cell_problem(x, row, c, text, "该列没有表头");
+            bad++;
+            continue;
+        }
+        if (exch_header_ignored(x->headers[c]))
+            continue;
+        json_t *field = f->colmap ? f->colmap[c] : NULL;
+        if (!field) {
+            if (x->csv && exch_any_field(x, c)) {
+                snprintf(reason, sizeof reason, "「%s」的基表没有这一项", type);
+                exch_cell_problem(x, row, c, text, reason);
+                bad++;
+            }
+            continue;  /* an unknown header: reported once, at the header */
+        }
+        const char *why = NULL;
+        json_t *v = stats_value_parse(field, exch_bool_text(field, text), &why);
+        if (!v) {
+            exch_cell_problem(x, row, c, text, why ? why : "无效的值");
+            bad++;
+            continue;
+        }
+        const char *key = exch_text(field, "key");
+        json_t *old = json_object_get(values, key);
+        if (json_is_null(v) || exch_same(old, v) || json_object_get(changed, key)) {
+            json_decref(v);
+            continue;
+        }
+        if (row_changes)
+            json_array_append_new(row_changes, exch_change(school, code, field, old, v));
+        json_object_set_new(changed, key, v);
+    }
+    if (bad)
+        goto done;
+    if (json_object_size(changed) == 0) {
+        x->res->unchanged++;
+        goto done;
+    }
+    exch_row_changes(x, row, code, school, rec, changed, row_changes);
+done:
+    free(code);
+    json_decref(school);
+    json_decref(rec);
+    json_decref(changed);
+    json_decref(row_changes);
+}
+
+static int exch_on_row(void *ctx, const char *sheet, long row, int ncells, const char *const *cells)
+{
+    exch_ctx *x = ctx;
+    if (!x->sheet || strcmp(x->sheet, sheet ? sheet : "") != 0)
+        exch_sheet_start(x, sheet, row);
+    if (x->rc != STORE_OK)
+        return 1;
+    if (x->state == EXCH_HEADER) {
+        if (!exch_row_empty(x, ncells, cells))
+            exch_header(x, row, ncells, cells);
+    } else if (x->state == EXCH_ROWS) {
+        exch_data_row(x, row, ncells, cells);
+    }
+    return x->rc != STORE_OK;
+}
+
+int stats_import_run(store_db *db, const stats_import_opts *o, const void *data, size_t len,
+                     stats_import_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->problems = json_array();
+    res->changes = o->keep_changes ? json_array() : NULL;
+    exch_ctx x;
+    memset(&x, 0, sizeof x);
+    x.db = db;
+    x.o = o;
+    x.res = res;
+    x.rc = STORE_OK;
+    x.code_col = -1;
+    x.form = -1;
+    x.seen = json_object();
+    x.csv = !table_is_xlsx(data, len);
+    strbuf sbinit = STRBUF_INIT;
+    x.tmp = sbinit;
+
+    char *err = NULL;
+    int read_rc = x.csv ? csv_read(data, len, o->limits, exch_on_row, &x, &err)
+                        : xlsx_read(data, len, o->limits, exch_on_row, &x, &err);
+    if (read_rc < 0 && x.rc == STORE_OK)
+        exch_problem(&x, NULL, 0, NULL, NULL, err && *err ? err : "文件无法读取");
+    else if (x.rc == STORE_OK && !x.sheet && res->nproblems == 0)
+        exch_problem(&x, NULL, 0, NULL, NULL,
+                     "文件中没有数据：第一行应为表头（学校标识码、学校名称和各项目）");
+    free(err);
+    if (res->nproblems > STATS_IMPORT_MAX_PROBLEMS) {
+        char reason[80];
+        snprintf(reason, sizeof reason, "还有 %ld 个问题未列出",
+                 res->nproblems - STATS_IMPORT_MAX_PROBLEMS);
+        json_array_append_new(res->problems, json_pack("{s:n, s:n, s:n, s:n, s:s}", "sheet", "row",
+                                                       "column", "value", "reason", reason));
+    }
+    exch_sheet_reset(&x);
+    for (int t = 0; t < EXCH_MAX_TYPES; t++) {
+        json_decref(x.forms[t].fields);
+        free(x.forms[t].colmap);
+    }
+    json_decref(x.seen);
+    sb_free(&x.tmp);
+    return x.rc;
+}
+
+void stats_import_result_free(stats_import_result *res)
+{
+    json_decref(res->problems);
+    json_decref(res->changes);
+    res->problems = NULL;
+    res->changes = NULL;
+}
+
+/* ---------------------------------------------------------------- apply */
+
+int stats_import_apply(store_db *db, arena *a, const user_ctx *u, const char *ip, int year,
+                       json_t *changes, long *applied, refusal *e)
+{
+    size_t n = json_array_size(changes), i = 0;
+    *applied = 0;
+    while (i < n) {
+        json_int_t id = json_integer_value(json_object_get(json_array_get(changes, i), "school_id"));
+        json_t *rec = NULL, *name_row = NULL, *values = json_object();
+        sval p[] = {SV_I(id)};
+        int rc = db_query_one(db, "SELECT name FROM schools WHERE id = ?", p, 1, &name_row);
+        if (rc == STORE_OK)
+            rc = stats_record_load(db, id, year, &rec);
+        if (rc == STORE_NOTFOUND && name_row)
+            rc = STORE_OK;
+        const char *name = name_row ? exch_text(name_row, "name") : "";
+        json_t *current = rec ? json_object_get(rec, "values") : NULL;
+        int stale = rc != STORE_OK;
+        size_t j = i;
+        for (; j < n; j++) {
+            json_t *c = json_array_get(changes, j);
+            if (json_integer_value(json_object_get(c, "school_id")) != id)
+                break;
+            const char *field = exch_text(c, "field");
+            if (!field)
+                continue;
+            if (!exch_same(json_object_get(current, field), json_object_get(c, "old")))
+                stale = 1;
+            json_object_set(values, field, json_object_get(c, "new"));
+        }
+        if (rc == STORE_OK && stale)
+            rc = refuse(e, 409, "conflict", NULL,
+                        arena_printf(a, "「%s」的基表在预览之后已被修改，请重新上传文件", name));
+        if (rc == STORE_OK)
+            rc = stats_record_save(db, u, ip, id, year, values, NULL, 1, e);
+        if (rc == REFUSED && !stale) {  /* stats_record_save said no: name the school */
+            e->status = 409;
+            e->message = arena_printf(a, "「%s」：%s", name, e->message ? e->message : "");
+        }
+        if (rc == STORE_NOTFOUND)
+            rc = refuse(e, 409, "conflict", NULL, "预览中的学校已不存在，请重新上传文件");
+        json_decref(rec);
+        json_decref(name_row);
+        json_decref(values);
+        if (rc != STORE_OK)
+            return rc;
+        *applied += (long)(j - i);
+        i = j > i ? j : i + 1;
+    }
+    return STORE_OK;
+}
+
+/* ---------------------------------------------------------------- HTTP */
+
+/* The year of the query: 0, or -1 after replying 400. */
+static int exch_year(req *r, int *year)
+{
+    const char *text = req_query(r, "year");
+    if (!text || strlen(text) != 4 || strspn(text, "0123456789") != 4 || atoi(text) < 1990 ||
+        atoi(text) > 2100) {
+        reply_bad_request(r, "year", "请给出学年（如 2021）");
+        return -1;
+    }
+    *year = atoi(text);
+    return 0;
+}
+
+/* An optional id of the query: 0 when absent, -1 after replying 400. */
+static int64_t exch_query_id(req *r, const char *name, const char *message)
+{
+    const char *text = req_query(r, name);
+    if (!text)
+        return 0;
+    int64_t id = parse_id(text);
+    if (!id) {
+        reply_bad_request(r, name, message);
+        return -1;
+    }
+    return id;
+}
+
+void stats_exchange_reply_workbook(req *r, int year, const char *const *types, int64_t town_id,
+                                   const char *status, int64_t round_id, const char *title)
+{
+    if (!r->user || !access_can_read(r->user, "stats", r->user->scope_path)) {
+        reply_forbidden(r);
+        return;
+    }
+    stats_export_filter f = {year, types, town_id, status, round_id};
+    refusal e = {0};
+    char *data = NULL;
+    size_t len = 0;
+    int rc = stats_export_workbook(r->db, r->a, r->user, &f, &data, &len, &e);
+    if (rc != STORE_OK) {
+        if (rc != REFUSED)
+            log_error("%s %s: export failed: %s", r->method, r->path, db_errmsg(r->db));
+        reply_refusal(r, rc, &e);
+        return;
+    }
+    const char *name = title && *title ? arena_printf(r->a, "%s.xlsx", title)
+                                       : arena_printf(r->a, "基表%d学年.xlsx", year);
+    reply_bytes(r, 200, EXCH_XLSX_TYPE, name, data, len);
+    free(data);
+}
+
+static void exch_export_handler(req *r)
+{
+    int year;
+    if (exch_year(r, &year) != 0)
+        return;
+    int64_t town = exch_query_id(r, "town", "街道/乡镇编号无效");
+    if (town < 0)
+        return;
+    int64_t round = exch_query_id(r, "round", "填报任务编号无效");
+    if (round < 0)
+        return;
+    const char *type = req_query(r, "type");
+    const char *types[] = {type, NULL};
+    stats_exchange_reply_workbook(r, year, type ? types : NULL, town, req_query(r, "status"),
+                                  round, NULL);
+}
+
+/* The changes as stat_imports keeps them: [{school_id, field, old, new}]. */
+static char *exch_changes_text(json_t *changes)
+{
+    json_t *compact = json_array(), *c;
+    size_t i;
+    json_array_foreach(changes, i, c) {
+        json_array_append_new(compact, json_pack("{s:O, s:O, s:O, s:O}", "school_id",
+                                                 json_object_get(c, "school_id"), "field",
+                                                 json_object_get(c, "field"), "old",
+                                                 json_object_get(c, "old"), "new",
+                                                 json_object_get(c, "new")));
+    }
+    char *text = json_dumps(compact, JSON_COMPACT);
+    json_decref(compact);
+    return text;
+}
+
+static void exch_import_handler(req *r)
+{
+    int year;
+    if (exch_year(r, &year) != 0)
+        return;
+    if (!access_can_write(r->user, "stats", r->user->scope_path)) {
+        reply_forbidden(r);
+        return;
+    }
+    if (!r->body || r->body_len == 0) {
+        reply_bad_request(r, "file", "请上传 xlsx 或 CSV 文件");
+        return;
+    }
+    stats_import_opts o = {.year = year, .u = r->user, .ip = r->ip, .keep_changes = 1};
+    stats_import_result res;
+    int rc = stats_import_run(r->db, &o, r->body, r->body_len, &res);
+    if (rc != STORE_OK) {
+        log_error("%s %s: import failed: %s", r->method, r->path, db_errmsg(r->db));
+        stats_import_result_free(&res);
+        reply_store_error(r, rc);
+        return;
+    }
+    if (res.nproblems > 0) {
+        reply_error_details(r, 400, "import_failed",
+                            arena_printf(r->a, "文件中有 %ld 个问题，未导入任何数据",
+                                         res.nproblems),
+                            NULL, "problems", res.problems);
+        stats_import_result_free(&res);
+        return;
+    }
+    char token_text[33];
+    password_random_hex(token_text, 16);
+    const char *token = token_text;
+    char *text = exch_changes_text(res.changes);
+    int64_t now = clock_now();
+    if (!text) {
+        stats_import_result_free(&res);
+        reply_store_error(r, STORE_ERROR);
+        return;
+    }
+    arena_own(r->a, text);
+    if (req_begin(r) != 0) {
+        stats_import_result_free(&res);
+        return;
+    }
+    sval old[] = {SV_I(now - STATS_IMPORT_TTL)};
+    rc = db_exec(r->db, "DELETE FROM stat_imports WHERE created_at < ?", old, 1);
+    sval p[] = {SV_T(token), SV_I(r->user->id), SV_I(year), SV_T(req_query(r, "name")),
+                SV_T(text), SV_I(now)};
+    if (rc == STORE_OK)
+        rc = db_exec(r->db,
+                     "INSERT INTO stat_imports (token, user_id, year, file_name, changes, "
+                     "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                     p, 6);
+    if (rc == STORE_OK)
+        rc = db_commit(r->db);
+    if (rc != STORE_OK) {
+        db_rollback(r->db);
+        log_error("%s %s: %s", r->method, r->path, db_errmsg(r->db));
+        stats_import_result_free(&res);
+        reply_store_error(r, rc);
+        return;
+    }
+    json_t *body = json_pack("{s:s, s:O, s:I, s:I}", "token", token, "changes", res.changes,
+                             "schools", (json_int_t)res.schools, "unchanged",
+                             (json_int_t)res.unchanged);
+    stats_import_result_free(&res);
+    reply_json(r, 200, body);
+}
+
+static void exch_apply_handler(req *r)
+{
+    const char *token = req_param(r, "token");
+    json_t *row = NULL;
+    sval p[] = {SV_T(token)};
+    int rc = token ? db_query_one(r->db,
+                                  "SELECT user_id, year, changes, created_at FROM stat_imports "
+                                  "WHERE token = ?",
+                                  p, 1, &row)
+                   : STORE_NOTFOUND;
+    if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+        reply_store_error(r, rc);
+        return;
+    }
+    if (rc == STORE_NOTFOUND ||
+        json_integer_value(json_object_get(row, "user_id")) != r->user->id ||
+        json_integer_value(json_object_get(row, "created_at")) < clock_now() - STATS_IMPORT_TTL) {
+        json_decref(row);
+        reply_error(r, 404, "not_found", "导入预览不存在或已过期，请重新上传文件", NULL);
+        return;
+    }
+    int year = (int)json_integer_value(json_object_get(row, "year"));
+    json_t *changes = json_loads(exch_text(row, "changes"), 0, NULL);
+    json_decref(row);
+    if (!json_is_array(changes)) {
+        json_decref(changes);
+        reply_store_error(r, STORE_ERROR);
+        return;
+    }
+    if (req_begin(r) != 0) {
+        json_decref(changes);
+        return;
+    }
+    refusal e = {0};
+    long applied = 0;
+    rc = stats_import_apply(r->db, r->a, r->user, r->ip, year, changes, &applied, &e);
+    json_decref(changes);
+    if (rc == STORE_OK)
+        rc = db_exec(r->db, "DELETE FROM stat_imports WHERE token = ?", p, 1);
+    if (rc == STORE_OK)
+        rc = db_commit(r->db);
+    if (rc != STORE_OK) {
+        db_rollback(r->db);
+        if (rc != REFUSED)
+            log_error("%s %s: %s", r->method, r->path, db_errmsg(r->db));
+        reply_refusal(r, rc, &e);
+        return;
+    }
+    reply_json(r, 200, json_pack("{s:I}", "applied", (json_int_t)applied));
+}
+
+const route stats_exchange_routes[] = {
+    {"GET", "/api/stats/export", exch_export_handler, 0},
+    {"POST", "/api/stats/import", exch_import_handler, ROUTE_RAW_BODY},
+    {"POST", "/api/stats/import/{token}/apply", exch_apply_handler, 0},
+    {NULL, NULL, NULL, 0},
+};
