@@ -75,7 +75,8 @@ static int demo_cmd_generate(store *s, long seed, long counties, int quiet)
         int64_t schools = 0;
         db_query_int(db, "SELECT COUNT(*) FROM schools", NULL, 0, &schools);
         store_release(s, db);
-        printf("已生成 %lld 所学校，用时 %.1f 秒\n", (long long)schools, demo_cmd_seconds() - start);
+        printf("已生成 %lld 所学校，用时 %.1f 秒\n", (long long)schools,
+               demo_cmd_seconds() - start);
     }
     return 0;
 }
@@ -91,48 +92,87 @@ static int demo_cmd_files(const char *db)
     return 0;
 }
 
-/* --hazards: count synthetic hazards over the whole database; prints the
- * rate. 0 ok. */
-static int demo_cmd_hazards(store *s, long seed, long count)
+/* The password library, the file store beside db and the store at db with
+ * its number of org units in *units (-1 on error). NULL, said, on failure. */
+static store *demo_cmd_open(const char *db, int64_t *units)
+{
+    if (password_init() != 0) {
+        fprintf(stderr, "无法初始化密码库\n");
+        return NULL;
+    }
+    if (demo_cmd_files(db) != 0)
+        return NULL;
+    store *s = cli_open_store(db, DEMO_POOL);
+    if (s)
+        *units = demo_cmd_units(s);
+    return s;
+}
+
+/* A bulk benchmark generator: writes into db and says how many rows of its
+ * two kinds it wrote (made[0] + made[1] rows in all). */
+typedef int (*demo_cmd_bulk_fn)(store_db *db, long seed, long count, long made[2], char *err,
+                                size_t err_size);
+
+/* --hazards: count synthetic hazards with their steps. */
+static int demo_cmd_hazard_rows(store_db *db, long seed, long count, long made[2], char *err,
+                                size_t err_size)
+{
+    safety_bulk_counts n = {0, 0};
+    int rc = safety_demo_bulk(db, (uint64_t)seed, count, &n, err, err_size);
+    made[0] = n.hazards;
+    made[1] = n.steps;
+    return rc;
+}
+
+/* --stats: the 2021 基表 of every county without one, with their values. */
+static int demo_cmd_stats_rows(store_db *db, long seed, long count, long made[2], char *err,
+                               size_t err_size)
+{
+    (void)count;
+    stats_bulk_counts n = {0, 0};
+    int rc = stats_demo_bulk(db, (uint64_t)seed, &n, err, err_size);
+    made[0] = n.records;
+    made[1] = n.values;
+    return rc;
+}
+
+/* Run a bulk generator over the whole database, timed: prints what failed
+ * with the reason, or "已生成 <n> <first><n> <second>" with the seconds
+ * and the rows per second. 0 ok. */
+static int demo_cmd_bulk(store *s, demo_cmd_bulk_fn run, long seed, long count, const char *failed,
+                         const char *first, const char *second)
 {
     char err[512] = "";
-    safety_bulk_counts n = {0, 0};
-    printf("正在生成 %ld 条模拟隐患……\n", count);
+    long made[2] = {0, 0};
     fflush(stdout);
     double start = demo_cmd_seconds();
     store_db *db = store_acquire(s);
-    int rc = safety_demo_bulk(db, (uint64_t)seed, count, &n, err, sizeof err);
+    int rc = run(db, seed, count, made, err, sizeof err);
     store_release(s, db);
     if (rc != STORE_OK) {
-        fprintf(stderr, "生成隐患失败: %s\n", err[0] ? err : "未知错误");
+        fprintf(stderr, "%s: %s\n", failed, err[0] ? err : "未知错误");
         return -1;
     }
     double seconds = demo_cmd_seconds() - start;
-    printf("已生成 %ld 条隐患和 %ld 个流转步骤，用时 %.1f 秒（每秒 %.0f 行）\n", n.hazards, n.steps,
-           seconds, seconds > 0 ? (double)(n.hazards + n.steps) / seconds : 0.0);
+    printf("已生成 %ld %s%ld %s，用时 %.1f 秒（每秒 %.0f 行）\n", made[0], first, made[1], second,
+           seconds, seconds > 0 ? (double)(made[0] + made[1]) / seconds : 0.0);
     return 0;
 }
 
-/* --stats: the 2021 基表 of every county without one; prints the rate.
- * 0 ok. */
-static int demo_cmd_stats(store *s, long seed)
+/* --hazards N, then --stats, after the counties. 0 ok. */
+static int demo_cmd_bench(store *s, long seed, long hazards, int stats)
 {
-    char err[512] = "";
-    stats_bulk_counts n = {0, 0};
-    printf("正在生成各县 2021 学年基表……\n");
-    fflush(stdout);
-    double start = demo_cmd_seconds();
-    store_db *db = store_acquire(s);
-    int rc = stats_demo_bulk(db, (uint64_t)seed, &n, err, sizeof err);
-    store_release(s, db);
-    if (rc != STORE_OK) {
-        fprintf(stderr, "生成基表失败: %s\n", err[0] ? err : "未知错误");
-        return -1;
+    int rc = 0;
+    if (hazards > 0) {
+        printf("正在生成 %ld 条模拟隐患……\n", hazards);
+        rc = demo_cmd_bulk(s, demo_cmd_hazard_rows, seed, hazards, "生成隐患失败", "条隐患和 ",
+                           "个流转步骤");
     }
-    double seconds = demo_cmd_seconds() - start;
-    printf("已生成 %ld 份基表、%ld 项数据，用时 %.1f 秒（每秒 %.0f 行）\n", n.records, n.values,
-           seconds, seconds > 0 ? (double)(n.records + n.values) / seconds : 0.0);
-    return 0;
+    if (rc == 0 && stats) {
+        printf("正在生成各县 2021 学年基表……\n");
+        rc = demo_cmd_bulk(s, demo_cmd_stats_rows, seed, 0, "生成基表失败", "份基表、", "项数据");
+    }
+    return rc;
 }
 
 /* --seed: a whole number >= 0 (default 2021). */
@@ -163,17 +203,11 @@ int cmd_demo(int argc, char **argv)
     int quiet = opt_flag(argc, argv, "quiet");
     if (!db || !*db)
         db = DEMO_DEFAULT_DB;
-    if (password_init() != 0) {
-        fprintf(stderr, "无法初始化密码库\n");
-        return 1;
-    }
     log_set_quiet(quiet);
-    if (demo_cmd_files(db) != 0)
-        return 1;
-    store *s = cli_open_store(db, DEMO_POOL);
+    int64_t units = -1;
+    store *s = demo_cmd_open(db, &units);
     if (!s)
         return 1;
-    int64_t units = demo_cmd_units(s);
     int status = 0;
     if (units < 0 || (units == 0 && demo_cmd_generate(s, seed, 1, quiet) != 0))
         status = 1;
@@ -190,8 +224,8 @@ int cmd_demo(int argc, char **argv)
 
 int cmd_generate(int argc, char **argv)
 {
-    static const char *const known[] = {"db=",   "counties=", "seed=", "hazards=",
-                                        "stats", "quiet",     NULL};
+    static const char *const known[] = {
+        "db=", "counties=", "seed=", "hazards=", "stats", "quiet", NULL};
     long counties = 0, seed, hazards = 0;
     if (opt_check(argc, argv, known) != 0 || opt_int(argc, argv, "counties", &counties) != 0 ||
         opt_int(argc, argv, "hazards", &hazards) != 0 || demo_cmd_seed(argc, argv, &seed) != 0)
@@ -206,24 +240,17 @@ int cmd_generate(int argc, char **argv)
         return 2;
     }
     const char *db = cli_db_path(argc, argv, "edubureau.db");
-    if (password_init() != 0) {
-        fprintf(stderr, "无法初始化密码库\n");
-        return 1;
-    }
-    if (demo_cmd_files(db) != 0)
-        return 1;
-    store *s = cli_open_store(db, DEMO_POOL);
+    int64_t units = -1;
+    store *s = demo_cmd_open(db, &units);
     if (!s)
         return 1;
-    int64_t units = demo_cmd_units(s);
     int status = 0;
     if (units != 0) {
         if (units > 0)
             fprintf(stderr, "数据库 %s 已有数据，拒绝覆盖；请指定新的文件\n", db);
         status = 1;
     } else if (demo_cmd_generate(s, seed, counties, opt_flag(argc, argv, "quiet")) != 0 ||
-               (hazards > 0 && demo_cmd_hazards(s, seed, hazards) != 0) ||
-               (opt_flag(argc, argv, "stats") && demo_cmd_stats(s, seed) != 0)) {
+               demo_cmd_bench(s, seed, hazards, opt_flag(argc, argv, "stats")) != 0) {
         status = 1;
     }
     store_close(s);

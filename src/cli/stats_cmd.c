@@ -11,18 +11,15 @@
  * --apply it writes them in one transaction, audited per record (user
  * "cli"). Problems are printed on stderr as
  * 工作表「X」第 N 行「列」值「v」：原因, and nothing is written. The file is
- * mapped, not read, so a large CSV costs no heap. Exit codes: 0 done,
- * 1 problems or error, 2 usage.
+ * read in chunks (stats_import_file), so memory stays the same whatever
+ * its size. Exit codes: 0 done, 1 problems or error, 2 usage.
  */
 #include "cli/cli.h"
 
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/opts.h"
@@ -187,31 +184,6 @@ static void stats_cmd_print_problems(json_t *problems, long total)
     fprintf(stderr, "共 %ld 个问题，未写入任何数据。\n", total);
 }
 
-/* Map the file read-only; *len 0 gives an empty buffer. NULL after saying why. */
-static const void *stats_cmd_map(const char *path, size_t *len)
-{
-    int fd = open(path, O_RDONLY);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        fprintf(stderr, "无法打开文件 %s\n", path);
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    *len = (size_t)st.st_size;
-    if (*len == 0) {
-        close(fd);
-        return "";
-    }
-    void *data = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (data == MAP_FAILED) {
-        fprintf(stderr, "无法读取文件 %s\n", path);
-        return NULL;
-    }
-    return data;
-}
-
 int cmd_import(int argc, char **argv)
 {
     if (opt_check(argc, argv, stats_cmd_import_options) != 0)
@@ -223,16 +195,13 @@ int cmd_import(int argc, char **argv)
     if (!path)
         return stats_cmd_usage(STATS_CMD_IMPORT_USAGE, "请给出要导入的文件");
     int apply = opt_flag(argc, argv, "apply");
-    size_t len = 0;
-    const void *data = stats_cmd_map(path, &len);
-    if (!data)
-        return 1;
-    store *s = cli_open_store(cli_db_path(argc, argv, "edubureau.db"), 1);
-    if (!s) {
-        if (len)
-            munmap((void *)data, len);
+    if (access(path, R_OK) != 0) {
+        fprintf(stderr, "无法打开文件 %s\n", path);
         return 1;
     }
+    store *s = cli_open_store(cli_db_path(argc, argv, "edubureau.db"), 1);
+    if (!s)
+        return 1;
     store_db *db = store_acquire(s);
     table_limits limits;
     table_limits_default(&limits);
@@ -245,7 +214,7 @@ int cmd_import(int argc, char **argv)
      * back (and reads a consistent database without a lock per query). */
     int rc = db_begin(db);
     if (rc == STORE_OK)
-        rc = stats_import_run(db, &o, data, len, &res);
+        rc = stats_import_file(db, &o, path, &res);
     else
         memset(&res, 0, sizeof res);
     if (rc != STORE_OK) {
@@ -270,7 +239,5 @@ int cmd_import(int argc, char **argv)
     stats_import_result_free(&res);
     store_release(s, db);
     store_close(s);
-    if (len)
-        munmap((void *)data, len);
     return status;
 }

@@ -20,13 +20,11 @@
 #include "auth/access.h"
 #include "domain/org.h"
 #include "http/paging.h"
+#include "http/query.h"
 #include "http/reply.h"
 #include "http/router.h"
 #include "util/clock.h"
-#include "util/parse.h"
 #include "util/strbuf.h"
-
-#define AUDIT_MAX_FILTERS 12
 
 /* The JSON text of v, or NULL for none. Caller frees. */
 static char *audit_dump(json_t *v)
@@ -83,83 +81,38 @@ int audit_write(store_db *db, const user_ctx *u, const char *ip, const char *act
     return rc;
 }
 
-/* The filter conditions of GET /api/audit, as SQL text and parameters. */
-typedef struct audit_filter {
-    strbuf where;
-    sval params[AUDIT_MAX_FILTERS];
-    int nparams;
-} audit_filter;
-
-static void audit_filter_add(audit_filter *f, const char *cond, sval v)
-{
-    sb_append(&f->where, f->where.len ? " AND " : " WHERE ");
-    sb_append(&f->where, cond);
-    f->params[f->nparams++] = v;
-}
-
-/* "abc_%" -> "abc\_\%%": a LIKE pattern matching the prefix literally. */
-static const char *audit_like_prefix(arena *a, const char *prefix)
-{
-    char *out = arena_alloc(a, 2 * strlen(prefix) + 2);
-    char *o = out;
-
-    for (const char *p = prefix; *p; p++) {
-        if (*p == '\\' || *p == '%' || *p == '_')
-            *o++ = '\\';
-        *o++ = *p;
-    }
-    *o++ = '%';
-    *o = '\0';
-    return out;
-}
-
-/* Parse the query into f; on bad input reply 400 and return -1. */
-static int audit_filter_parse(req *r, audit_filter *f)
+/* The WHERE of GET /api/audit from the query into q; on bad input reply
+ * 400 and return -1. */
+static int audit_filter_parse(req *r, query *q)
 {
     const user_ctx *u = r->user;
     const char *entity = req_query(r, "entity");
-    const char *entity_id = req_query(r, "entity_id");
     const char *user = req_query(r, "user");
     const char *action = req_query(r, "action");
-    const char *from = req_query(r, "from");
-    const char *to = req_query(r, "to");
+    const char *from, *to;
     int64_t t;
 
     /* Scope first: the caller's subtree, and platform-wide rows for roots. */
-    sb_append(&f->where, access_in_scope(u, NULL)
+    sb_append(&q->where, access_in_scope(u, NULL)
                              ? " WHERE (org_path IS NULL OR (org_path >= ? AND org_path < ?))"
                              : " WHERE (org_path >= ? AND org_path < ?)");
-    f->params[f->nparams++] = SV_T(u->scope_path);
-    f->params[f->nparams++] = SV_T(org_scope_upper(r->a, u->scope_path));
+    q->p[q->n++] = SV_T(u->scope_path);
+    q->p[q->n++] = SV_T(org_scope_upper(r->a, u->scope_path));
 
     if (entity)
-        audit_filter_add(f, "entity = ?", SV_T(entity));
-    if (entity_id) {
-        int64_t id = parse_id(entity_id);
-        if (!id) {
-            reply_bad_request(r, "entity_id", "对象ID应为正整数");
-            return -1;
-        }
-        audit_filter_add(f, "entity_id = ?", SV_I(id));
-    }
+        query_and(q, "entity = ?", SV_T(entity));
+    if (query_id(r, q, "entity_id", "entity_id = ?", "对象ID应为正整数") != 0)
+        return -1;
     if (user)
-        audit_filter_add(f, "username LIKE ? ESCAPE '\\'", SV_T(audit_like_prefix(r->a, user)));
+        query_and(q, "username LIKE ? ESCAPE '\\'", SV_T(query_like(r->a, user, 1)));
     if (action)
-        audit_filter_add(f, "action = ?", SV_T(action));
-    if (from) {
-        if (clock_parse(from, &t) != 0 || strlen(from) != 10) {
-            reply_bad_request(r, "from", "日期格式应为 YYYY-MM-DD");
-            return -1;
-        }
-        audit_filter_add(f, "at >= ?", SV_I(t));
-    }
-    if (to) {
-        if (clock_parse(to, &t) != 0 || strlen(to) != 10) {
-            reply_bad_request(r, "to", "日期格式应为 YYYY-MM-DD");
-            return -1;
-        }
-        audit_filter_add(f, "at < ?", SV_I(t + 86400));
-    }
+        query_and(q, "action = ?", SV_T(action));
+    if (query_period(r, 0, &from, &to) != 0)
+        return -1;
+    if (from && clock_parse(from, &t) == 0)
+        query_and(q, "at >= ?", SV_I(t));
+    if (to && clock_parse(to, &t) == 0)
+        query_and(q, "at < ?", SV_I(t + 86400));
     return 0;
 }
 
@@ -198,12 +151,10 @@ static const xlsx_col audit_xlsx_cols[] = {
 
 static void audit_list_handler(req *r)
 {
-    audit_filter f = {STRBUF_INIT, {{0}}, 0};
+    query q = QUERY_INIT;
     paging p;
-    strbuf count = STRBUF_INIT, sql = STRBUF_INIT;
     json_t *rows = NULL;
     int64_t total = 0;
-    int rc;
 
     if (!access_can_read_audit(r->user)) {
         reply_forbidden(r);
@@ -211,30 +162,24 @@ static void audit_list_handler(req *r)
     }
     if (paging_parse(r, &p) != 0)
         return;
-    if (audit_filter_parse(r, &f) != 0) {
-        sb_free(&f.where);
+    if (audit_filter_parse(r, &q) != 0) {
+        query_free(&q);
         return;
     }
-
-    sb_appendf(&count, "SELECT COUNT(*) FROM audit_log%s", sb_str(&f.where));
-    sb_appendf(&sql,
-               "SELECT id, at, username, ip, action, entity, entity_id, before_json, after_json "
-               "FROM audit_log%s ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
-               sb_str(&f.where));
-    rc = paging_query(r->db, sb_str(&count), sb_str(&sql), f.params, f.nparams, p.limit, p.offset,
-                      &total, &rows);
-    sb_free(&count);
-    sb_free(&sql);
-    sb_free(&f.where);
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
+    const char *where = sb_str(&q.where);
+    int rc = paging_query(r->db, arena_printf(r->a, "SELECT COUNT(*) FROM audit_log%s", where),
+                          arena_printf(r->a,
+                                       "SELECT id, at, username, ip, action, entity, entity_id, "
+                                       "before_json, after_json FROM audit_log%s "
+                                       "ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
+                                       where),
+                          q.p, q.n, p.limit, p.offset, &total, &rows);
+    query_free(&q);
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)
         audit_item_shape(row, p.xlsx);
-    paging_reply(r, &p, rows, total, "审计日志", audit_xlsx_cols);
+    paging_reply_rows(r, &p, rc, rows, total, NULL, "审计日志", audit_xlsx_cols);
 }
 
 const route audit_routes[] = {

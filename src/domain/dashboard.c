@@ -108,10 +108,8 @@ static void dashboard_handler(req *r)
     json_t *body = NULL, *by_type = NULL, *by_area = NULL, *by_nature = NULL, *by_unit = NULL;
     sval scope[] = {SV_T(u->scope_path), SV_T(org_scope_upper(r->a, u->scope_path))};
 
-    if (!access_can_read(u, "schools", u->scope_path)) {
-        reply_forbidden(r);
+    if (req_can_read(r, "schools") != 0)
         return;
-    }
     int rc = dashboard_totals(r, scope, &body);
     if (rc == STORE_OK)
         rc = dashboard_by(r, scope, "type", schools_types, &by_type);

@@ -1,7 +1,7 @@
 /*
  * demo.c - the synthetic demo county (长葛市) and the bench province.
  *
- * From a seed number and our own PRNG (splitmix64), so a seed always gives
+ * From a seed number and our own PRNG (demo_gen.h), so a seed always gives
  * the same county: 河南省 > 许昌市 > 长葛市 (教体局 with its 股室) > 4 街道
  * and 12 乡镇 > about 360 schools and kindergartens in the proportions of a
  * Henan county, the schools the 2021 work report names, 4 small rural
@@ -26,48 +26,18 @@
 
 #include "auth/access.h"
 #include "auth/password.h"
-#include "domain/audit.h"
+#include "domain/demo_gen.h"
 #include "domain/org.h"
 #include "domain/safety_demo.h"
 #include "domain/schools.h"
 #include "domain/stats_demo.h"
 #include "domain/users.h"
-#include "util/clock.h"
 
 #define DEMO_TOWNS 16
 #define DEMO_STREETS 4
 #define DEMO_MAX_COUNTIES 500
 #define DEMO_MAX_VILLAGES 32
 #define DEMO_MAX_SMALL 16
-
-/* ------------------------------------------------------------------ PRNG */
-
-typedef struct demo_rng {
-    uint64_t state;
-} demo_rng;
-
-/* splitmix64 (Steele, Lea, Flood 2014). */
-static uint64_t demo_next(demo_rng *r)
-{
-    uint64_t z = (r->state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [lo, hi]. */
-static int demo_range(demo_rng *r, int lo, int hi)
-{
-    return lo + (int)(demo_next(r) % (uint64_t)(hi - lo + 1));
-}
-
-/* 1 with probability percent/100. */
-static int demo_chance(demo_rng *r, int percent)
-{
-    return demo_range(r, 1, 100) <= percent;
-}
-
-#define DEMO_PICK(r, list) ((list)[demo_next(r) % (sizeof(list) / sizeof((list)[0]))])
 
 /* ----------------------------------------------------------------- names */
 
@@ -191,7 +161,7 @@ typedef struct demo_town {
     unsigned used_brands;      /* bit per demo_brands entry */
 } demo_town;
 
-typedef struct demo_gen {
+typedef struct demo_state {
     store_db *db;
     demo_rng rng;
     const char *county;        /* "长葛市": prefix of every school name */
@@ -206,31 +176,27 @@ typedef struct demo_gen {
     /* Totals for the summary audit rows. */
     long org_units, schools, groups_made, merges, users;
     char err[512];
-} demo_gen;
+} demo_state;
 
-static int demo_fail(demo_gen *g, const char *what, int rc, const refusal *e)
+static int demo_fail(demo_state *g, const char *what, int rc, const refusal *e)
 {
-    if (e && e->status)
-        snprintf(g->err, sizeof g->err, "%s: %s (%s)", what, e->message,
-                 e->field ? e->field : "-");
-    else
-        snprintf(g->err, sizeof g->err, "%s: %s", what, db_errmsg(g->db));
-    return rc ? rc : STORE_ERROR;
+    return demo_gen_fail(g->db, g->err, sizeof g->err, what, rc, e);
 }
 
-static void demo_person(demo_gen *g, char *out, size_t size)
+static void demo_person(demo_state *g, char *out, size_t size)
 {
-    snprintf(out, size, "%s%s%s", DEMO_PICK(&g->rng, demo_surnames), DEMO_PICK(&g->rng, demo_given),
-             demo_chance(&g->rng, 60) ? DEMO_PICK(&g->rng, demo_given) : "");
+    static const demo_names names = {demo_surnames, DEMO_COUNT(demo_surnames), demo_given,
+                                     DEMO_COUNT(demo_given)};
+    demo_gen_person(&g->rng, &names, out, size);
 }
 
 /* A village name of town t not used there yet ("王庄", "后李寨"). */
-static const char *demo_village(demo_gen *g, demo_town *t)
+static const char *demo_village(demo_state *g, demo_town *t)
 {
     char name[16];
     for (int tries = 0; tries < 200; tries++) {
         snprintf(name, sizeof name, "%s%s%s",
-                 demo_chance(&g->rng, 30) ? DEMO_PICK(&g->rng, demo_village_pre) : "",
+                 demo_rng_chance(&g->rng, 30) ? DEMO_PICK(&g->rng, demo_village_pre) : "",
                  DEMO_PICK(&g->rng, demo_surnames), DEMO_PICK(&g->rng, demo_village_suf));
         int used = 0;
         for (int i = 0; i < t->nvillages && !used; i++)
@@ -244,10 +210,10 @@ static const char *demo_village(demo_gen *g, demo_town *t)
 }
 
 /* A kindergarten brand not used in town t yet. */
-static const char *demo_brand(demo_gen *g, demo_town *t)
+static const char *demo_brand(demo_state *g, demo_town *t)
 {
     int n = (int)(sizeof demo_brands / sizeof demo_brands[0]);
-    int i = demo_range(&g->rng, 0, n - 1);
+    int i = demo_rng_draw(&g->rng, 0, n - 1);
     while (t->used_brands & (1u << i))
         i = (i + 1) % n;
     t->used_brands |= 1u << i;
@@ -255,18 +221,18 @@ static const char *demo_brand(demo_gen *g, demo_town *t)
 }
 
 /* Create one school through the registry (and its 学校管理员). */
-static int demo_school(demo_gen *g, demo_town *t, const char *name, const char *short_name,
+static int demo_school(demo_state *g, demo_town *t, const char *name, const char *short_name,
                        const char *type, const char *nature, const char *area, int year_lo,
                        int year_hi, const char *address, int64_t group_id, int64_t *id_out)
 {
     char code[48], head[16], phone[24], on_date[16];
     refusal e;
     int64_t id = 0;
-    int year = demo_range(&g->rng, year_lo, year_hi);
+    int year = demo_rng_draw(&g->rng, year_lo, year_hi);
 
     snprintf(code, sizeof code, "%s%04d", g->code_prefix, ++g->serial % 10000);
     demo_person(g, head, sizeof head);
-    snprintf(phone, sizeof phone, "0374-6%06d", demo_range(&g->rng, 0, 999999));
+    snprintf(phone, sizeof phone, "0374-6%06d", demo_rng_draw(&g->rng, 0, 999999));
     snprintf(on_date, sizeof on_date, "%04d-09-01", year);
     json_t *rec = json_pack("{ss ss ss ss ss sI ss ss ss sI}", "code", code, "name", name, "type",
                             type, "nature", nature, "area", area, "town_id", (json_int_t)t->id,
@@ -307,7 +273,7 @@ static int demo_school(demo_gen *g, demo_town *t, const char *name, const char *
     return STORE_OK;
 }
 
-static int demo_org(demo_gen *g, int64_t parent, const char *level, const char *name,
+static int demo_org(demo_state *g, int64_t parent, const char *level, const char *name,
                     const char *kind, int64_t *id)
 {
     int rc = org_create(g->db, parent, level, name, kind, id, NULL);
@@ -318,17 +284,17 @@ static int demo_org(demo_gen *g, int64_t parent, const char *level, const char *
 }
 
 /* A street address in the town: city road for 街道, town street for 乡镇. */
-static void demo_address(demo_gen *g, demo_town *t, char *out, size_t size)
+static void demo_address(demo_state *g, demo_town *t, char *out, size_t size)
 {
     if (t->street)
         snprintf(out, size, "%s%s%d号", g->county, DEMO_PICK(&g->rng, demo_city_roads),
-                 demo_range(&g->rng, 1, 399));
+                 demo_rng_draw(&g->rng, 1, 399));
     else
         snprintf(out, size, "%s%s%s%d号", g->county, t->name, DEMO_PICK(&g->rng, demo_town_roads),
-                 demo_range(&g->rng, 1, 120));
+                 demo_rng_draw(&g->rng, 1, 120));
 }
 
-static int demo_named_schools(demo_gen *g)
+static int demo_named_schools(demo_state *g)
 {
     char name[128], address[160];
     for (size_t i = 0; i < sizeof demo_named / sizeof demo_named[0]; i++) {
@@ -348,7 +314,7 @@ static int demo_named_schools(demo_gen *g)
 }
 
 /* The groups, led by the named schools; each picks the towns that join. */
-static int demo_make_groups(demo_gen *g)
+static int demo_make_groups(demo_state *g)
 {
     char name[128];
     for (int i = 0; i < DEMO_GROUPS; i++) {
@@ -360,7 +326,7 @@ static int demo_make_groups(demo_gen *g)
             return demo_fail(g, name, rc, &e);
         g->groups_made++;
         for (int joined = 0; joined < demo_groups[i].towns;) {
-            int t = demo_range(&g->rng, DEMO_STREETS, DEMO_TOWNS - 1);
+            int t = demo_rng_draw(&g->rng, DEMO_STREETS, DEMO_TOWNS - 1);
             if (g->member_of[t] & (1 << i))
                 continue;
             g->member_of[t] |= 1 << i;
@@ -370,7 +336,7 @@ static int demo_make_groups(demo_gen *g)
     return STORE_OK;
 }
 
-static int64_t demo_group_if(demo_gen *g, demo_town *t, int lead)
+static int64_t demo_group_if(demo_state *g, demo_town *t, int lead)
 {
     for (int i = 0; i < DEMO_GROUPS; i++)
         if (demo_groups[i].lead == lead && (g->member_of[t - g->towns] & (1 << i)))
@@ -379,12 +345,12 @@ static int64_t demo_group_if(demo_gen *g, demo_town *t, int lead)
 }
 
 /* Kindergartens of a town: public extra, 普惠性民办 and 民办 by brand. */
-static int demo_kindergartens(demo_gen *g, demo_town *t, int inclusive, int private_n)
+static int demo_kindergartens(demo_state *g, demo_town *t, int inclusive, int private_n)
 {
     char name[128], address[160];
     for (int i = 0; i < inclusive + private_n; i++) {
         const char *brand = demo_brand(g, t);
-        int in_village = !t->street && demo_chance(&g->rng, 60);
+        int in_village = !t->street && demo_rng_chance(&g->rng, 60);
         if (in_village) {
             const char *v = demo_village(g, t);
             snprintf(name, sizeof name, "%s%s%s%s幼儿园", g->county, t->name, v, brand);
@@ -403,7 +369,7 @@ static int demo_kindergartens(demo_gen *g, demo_town *t, int inclusive, int priv
 }
 
 /* A 街道: numbered primary schools and kindergartens, all 城区. */
-static int demo_street(demo_gen *g, demo_town *t)
+static int demo_street(demo_state *g, demo_town *t)
 {
     char name[128], address[160];
     int rc = STORE_OK;
@@ -420,12 +386,12 @@ static int demo_street(demo_gen *g, demo_town *t)
                          address, 0, NULL);
     }
     if (rc == STORE_OK)
-        rc = demo_kindergartens(g, t, demo_range(&g->rng, 4, 6), demo_range(&g->rng, 3, 5));
+        rc = demo_kindergartens(g, t, demo_rng_draw(&g->rng, 4, 6), demo_rng_draw(&g->rng, 3, 5));
     return rc;
 }
 
 /* A school in a village of t: "长葛市坡胡镇王庄村小学". */
-static int demo_village_school(demo_gen *g, demo_town *t, const char *what, const char *type,
+static int demo_village_school(demo_state *g, demo_town *t, const char *what, const char *type,
                                const char *nature, int year_lo, int year_hi, int64_t group_id,
                                int64_t *id)
 {
@@ -438,7 +404,7 @@ static int demo_village_school(demo_gen *g, demo_town *t, const char *what, cons
 }
 
 /* A 乡镇: centre schools (镇区), 初中, village schools and kindergartens. */
-static int demo_township(demo_gen *g, demo_town *t)
+static int demo_township(demo_state *g, demo_town *t)
 {
     char name[128], address[160];
     int64_t id = 0;
@@ -456,7 +422,7 @@ static int demo_township(demo_gen *g, demo_town *t)
                      demo_group_if(g, t, LEAD_KINDER), NULL);
     if (rc != STORE_OK)
         return rc;
-    int juniors = 1 + demo_chance(&g->rng, 42);
+    int juniors = 1 + demo_rng_chance(&g->rng, 42);
     for (int i = 0; i < juniors; i++) {
         snprintf(name, sizeof name, "%s%s第%s初级中学", g->county, t->name, demo_numerals[i]);
         demo_address(g, t, address, sizeof address);
@@ -465,19 +431,19 @@ static int demo_township(demo_gen *g, demo_town *t)
         if (rc != STORE_OK)
             return rc;
     }
-    if (demo_chance(&g->rng, 75)) {
+    if (demo_rng_chance(&g->rng, 75)) {
         rc = demo_village_school(g, t, "学校", "九年一贯制学校", "公办", 1995, 2015,
                                  demo_group_if(g, t, LEAD_SENIOR), NULL);
         if (rc != STORE_OK)
             return rc;
     }
-    if (demo_chance(&g->rng, 50)) {
+    if (demo_rng_chance(&g->rng, 50)) {
         rc = demo_village_school(g, t, "村幼儿园", "幼儿园", "公办", 2010, 2020, 0, NULL);
         if (rc != STORE_OK)
             return rc;
     }
-    int primaries = demo_range(&g->rng, 8, 10);
-    int points = 1 + demo_chance(&g->rng, 50) + demo_chance(&g->rng, 15);
+    int primaries = demo_rng_draw(&g->rng, 8, 10);
+    int points = 1 + demo_rng_chance(&g->rng, 50) + demo_rng_chance(&g->rng, 15);
     for (int i = 0; i < primaries + points; i++) {
         int point = i >= primaries;
         rc = demo_village_school(g, t, point ? "村教学点" : "村小学", point ? "教学点" : "小学",
@@ -487,24 +453,24 @@ static int demo_township(demo_gen *g, demo_town *t)
         if (t->nsmall < DEMO_MAX_SMALL)
             t->small[t->nsmall++] = id;
     }
-    return demo_kindergartens(g, t, demo_range(&g->rng, 4, 5), demo_range(&g->rng, 2, 4));
+    return demo_kindergartens(g, t, demo_rng_draw(&g->rng, 4, 5), demo_rng_draw(&g->rng, 2, 4));
 }
 
 /* 4 small rural schools of 4 different 乡镇 撤并 in 2021 into the 中心小学. */
-static int demo_merges(demo_gen *g)
+static int demo_merges(demo_state *g)
 {
     int done_towns = 0;
     for (int merged = 0; merged < 4;) {
-        int ti = demo_range(&g->rng, DEMO_STREETS, DEMO_TOWNS - 1);
+        int ti = demo_rng_draw(&g->rng, DEMO_STREETS, DEMO_TOWNS - 1);
         demo_town *t = &g->towns[ti];
         if ((done_towns & (1 << ti)) || t->nsmall == 0)
             continue;
         done_towns |= 1 << ti;
         char date[11];
         refusal e;
-        snprintf(date, sizeof date, "2021-%02d-%02d", demo_range(&g->rng, 6, 8),
-                 demo_range(&g->rng, 1, 28));
-        int64_t id = t->small[demo_range(&g->rng, 0, t->nsmall - 1)];
+        snprintf(date, sizeof date, "2021-%02d-%02d", demo_rng_draw(&g->rng, 6, 8),
+                 demo_rng_draw(&g->rng, 1, 28));
+        int64_t id = t->small[demo_rng_draw(&g->rng, 0, t->nsmall - 1)];
         int rc = schools_merge(g->db, NULL, NULL, id, t->centre_primary, date,
                                "农村学校布局调整，学生并入镇中心小学", 0, &e);
         if (rc != STORE_OK)
@@ -516,7 +482,7 @@ static int demo_merges(demo_gen *g)
 }
 
 /* One county under city_id: bureau unit, towns, schools, groups, merges. */
-static int demo_county(demo_gen *g, int64_t city_id)
+static int demo_county(demo_state *g, int64_t city_id)
 {
     int rc = demo_org(g, city_id, "county", g->county, NULL, &g->county_id);
     for (int i = 0; i < DEMO_TOWNS && rc == STORE_OK; i++) {
@@ -540,7 +506,7 @@ static int demo_county(demo_gen *g, int64_t city_id)
 }
 
 /* The bureau's departments and users of 长葛市. */
-static int demo_bureau(demo_gen *g)
+static int demo_bureau(demo_state *g)
 {
     int64_t dept_ids[sizeof demo_depts / sizeof demo_depts[0]];
     for (size_t i = 0; i < sizeof demo_depts / sizeof demo_depts[0]; i++) {
@@ -566,16 +532,12 @@ static int demo_bureau(demo_gen *g)
     }
     json_t *after = json_pack("{si ss}", "count", (int)(sizeof demo_depts / sizeof demo_depts[0]),
                               "note", "演示数据生成：长葛市教体局的股室（汇总记录）");
-    int rc = audit_write(g->db, NULL, NULL, "import", "department", 0, NULL, NULL, after);
-    json_decref(after);
-    return rc == STORE_OK ? STORE_OK : demo_fail(g, "audit", rc, NULL);
+    return demo_gen_audit(g->db, "department", NULL, after, g->err, sizeof g->err);
 }
 
 /* One summary audit row per generated entity kind. */
-static int demo_summary(demo_gen *g, uint64_t seed, int counties)
+static int demo_summary(demo_state *g, uint64_t seed, int counties)
 {
-    static const char *const note = "演示数据生成（edubureau demo/generate）：批量创建，"
-                                    "本条为汇总记录，未逐条记录审计";
     const struct {
         const char *entity;
         long count;
@@ -583,16 +545,15 @@ static int demo_summary(demo_gen *g, uint64_t seed, int counties)
                  {"school_merge", g->merges}};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         json_t *after = json_pack("{sI sI si ss}", "count", (json_int_t)kinds[i].count, "seed",
-                                  (json_int_t)seed, "counties", counties, "note", note);
-        int rc = audit_write(g->db, NULL, NULL, "import", kinds[i].entity, 0, NULL, NULL, after);
-        json_decref(after);
+                                  (json_int_t)seed, "counties", counties, "note", DEMO_GEN_NOTE);
+        int rc = demo_gen_audit(g->db, kinds[i].entity, NULL, after, g->err, sizeof g->err);
         if (rc != STORE_OK)
-            return demo_fail(g, "audit", rc, NULL);
+            return rc;
     }
     return STORE_OK;
 }
 
-static int demo_all(demo_gen *g, uint64_t seed, int counties)
+static int demo_all(demo_state *g, uint64_t seed, int counties)
 {
     int64_t province = 0, city = 0;
     int rc = demo_org(g, 0, "province", "河南省", NULL, &province);
@@ -644,7 +605,7 @@ int demo_generate(store *s, uint64_t seed, int counties, char **err)
         *err = strdup("无法计算密码哈希");
         return STORE_ERROR;
     }
-    demo_gen *g = calloc(1, sizeof *g);
+    demo_state *g = calloc(1, sizeof *g);
     if (!g) {
         *err = strdup("内存不足");
         return STORE_ERROR;
@@ -655,22 +616,10 @@ int demo_generate(store *s, uint64_t seed, int counties, char **err)
     int rc = db_begin(g->db);
     if (rc != STORE_OK)
         demo_fail(g, "开始事务", rc, NULL);
-    else {
-        rc = demo_all(g, seed, counties);
-        if (rc == STORE_OK)
-            rc = db_commit(g->db);
-        /* Fresh statistics let the planner pick the scope index. */
-        if (rc == STORE_OK) {
-            rc = db_exec(g->db, "ANALYZE", NULL, 0);
-            if (rc != STORE_OK)
-                demo_fail(g, "ANALYZE", rc, NULL);
-        }
-        if (rc != STORE_OK) {
-            if (!g->err[0])
-                demo_fail(g, "提交", rc, NULL);
-            db_rollback(g->db);
-        }
-    }
+    else /* fresh statistics let the planner pick the scope index */
+        rc = demo_gen_commit(g->db, demo_all(g, seed, counties), g->err, sizeof g->err);
+    if (rc != STORE_OK && !g->err[0])
+        demo_fail(g, "生成", rc, NULL);
     if (rc != STORE_OK)
         *err = strdup(g->err);
     store_release(s, g->db);

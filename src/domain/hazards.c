@@ -31,10 +31,12 @@
 
 #include "auth/access.h"
 #include "domain/audit.h"
+#include "domain/record.h"
 #include "domain/safety_counts.h"
 #include "io/filestore.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/text.h"
 
 static const char *const hazard_grades[] = {"一般", "重大", NULL};
 static const char *const hazard_photo_kinds[] = {"整改前", "整改后", "其他", NULL};
@@ -68,64 +70,10 @@ static const char *const hazard_editable[] = {"category_id", "grade", "location"
 
 /* ---------------------------------------------------------------- helpers */
 
-static int hazards_in_list(const char *const *list, const char *text)
-{
-    if (!text)
-        return 0;
-    for (int i = 0; list[i]; i++)
-        if (strcmp(list[i], text) == 0)
-            return 1;
-    return 0;
-}
-
-static int hazards_is(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
-static int hazards_role_is(const user_ctx *u, const char *role)
-{
-    return u && u->role && strcmp(u->role, role) == 0;
-}
-
-/* Number of UTF-8 characters in s. */
-static size_t hazards_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-static const char *hazards_str(json_t *obj, const char *key)
-{
-    return json_string_value(json_object_get(obj, key));
-}
-
-void hazards_today(char out[11])
-{
-    char now[20];
-    clock_format(clock_now(), now, sizeof now);
-    memcpy(out, now, 10);
-    out[10] = '\0';
-}
-
-/* 1 for a well-formed, possible date "YYYY-MM-DD". */
-static int hazards_date_valid(const char *text)
-{
-    int64_t t;
-    if (!text || strlen(text) != 10 || text[4] != '-' || text[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9'))
-            return 0;
-    return clock_parse(text, &t) == 0;
-}
-
 int hazards_days_overdue(const char *status, const char *deadline, const char *today)
 {
     int64_t due, now;
-    if (hazards_is(status, "已销号") || !deadline || !today || strcmp(deadline, today) >= 0)
+    if (text_is(status, "已销号") || !deadline || !today || strcmp(deadline, today) >= 0)
         return 0;
     if (clock_parse(deadline, &due) != 0 || clock_parse(today, &now) != 0)
         return 0;
@@ -147,7 +95,6 @@ json_t *hazards_object(json_t *row, const char *today)
         "category", "grade", "location", "description", "found_on", "found_by", "measures",
         "responsible", "funds", "deadline", "interim", "status", "returned", "closed_on", NULL};
     json_t *o = json_object();
-    char at[20];
 
     for (int i = 0; copied[i]; i++) {
         json_t *v = json_object_get(row, copied[i]);
@@ -156,15 +103,12 @@ json_t *hazards_object(json_t *row, const char *today)
     json_t *funds = json_object_get(row, "funds");
     if (json_is_integer(funds))
         json_object_set_new(o, "funds", json_real((double)json_integer_value(funds)));
-    json_object_set_new(o, "supervised",
-                        json_boolean(json_integer_value(json_object_get(row, "supervised"))));
-    int days = hazards_days_overdue(hazards_str(row, "status"), hazards_str(row, "deadline"), today);
+    json_object_set_new(o, "supervised", json_boolean(text_field_int(row, "supervised")));
+    int days = hazards_days_overdue(text_field(row, "status"), text_field(row, "deadline"), today);
     json_object_set_new(o, "overdue", json_boolean(days > 0));
     json_object_set_new(o, "days_overdue", json_integer(days));
-    clock_format(json_integer_value(json_object_get(row, "created_at")), at, sizeof at);
-    json_object_set_new(o, "created_at", json_string(at));
-    clock_format(json_integer_value(json_object_get(row, "updated_at")), at, sizeof at);
-    json_object_set_new(o, "updated_at", json_string(at));
+    text_set_time(o, "created_at", text_field_int(row, "created_at"));
+    text_set_time(o, "updated_at", text_field_int(row, "updated_at"));
     return o;
 }
 
@@ -180,23 +124,7 @@ static int hazards_row(store_db *db, int64_t id, json_t **row)
 static int hazards_row_for(store_db *db, const user_ctx *u, int64_t id, int write, json_t **row,
                            refusal *e)
 {
-    int rc = hazards_row(db, id, row);
-    if (rc == STORE_NOTFOUND)
-        return refuse(e, 404, "not_found", NULL, "隐患不存在");
-    if (rc != STORE_OK)
-        return rc;
-    const char *path = hazards_str(*row, "path");
-    int denied = 0;
-    if (u && (!access_in_scope(u, path) || !access_can_read(u, "safety", path)))
-        denied = refuse(e, 404, "not_found", NULL, "隐患不存在");
-    else if (u && write && !access_can_write(u, "safety", path))
-        denied = refuse(e, 403, "forbidden", NULL, "无权限");
-    if (denied) {
-        json_decref(*row);
-        *row = NULL;
-        return REFUSED;
-    }
-    return STORE_OK;
+    return record_loaded(hazards_row(db, id, row), row, u, "safety", write, "隐患不存在", e);
 }
 
 /* Keep the summary's counts (safety_counts.c) in step with the write of
@@ -220,7 +148,7 @@ static int hazards_snapshot(store_db *db, int64_t id, json_t **out)
     *out = NULL;
     if (rc != STORE_OK)
         return rc;
-    hazards_today(today);
+    clock_today(today);
     *out = hazards_object(row, today);
     json_decref(row);
     return STORE_OK;
@@ -232,8 +160,7 @@ static int hazards_detail(store_db *db, json_t *o)
     json_t *steps = NULL, *photos = NULL;
     size_t i;
     json_t *item;
-    char at[20];
-    sval p[] = {SV_I(json_integer_value(json_object_get(o, "id")))};
+    sval p[] = {SV_I(text_field_int(o, "id"))};
     int rc = db_query(db,
                       "SELECT id, action, from_status, to_status, comment, user_id, username, "
                       "on_date, at FROM hazard_steps WHERE hazard_id = ? ORDER BY at, id",
@@ -241,8 +168,7 @@ static int hazards_detail(store_db *db, json_t *o)
     if (rc != STORE_OK)
         return rc;
     json_array_foreach(steps, i, item) {
-        clock_format(json_integer_value(json_object_get(item, "at")), at, sizeof at);
-        json_object_set_new(item, "at", json_string(at));
+        text_set_time(item, "at", text_field_int(item, "at"));
     }
     rc = db_query(db,
                   "SELECT p.id, p.kind, p.name, f.mime, f.size, p.step_id, p.user_id, p.at "
@@ -255,10 +181,9 @@ static int hazards_detail(store_db *db, json_t *o)
     }
     json_array_foreach(photos, i, item) {
         char url[48];
-        clock_format(json_integer_value(json_object_get(item, "at")), at, sizeof at);
-        json_object_set_new(item, "at", json_string(at));
+        text_set_time(item, "at", text_field_int(item, "at"));
         snprintf(url, sizeof url, "/api/photos/%lld",
-                 (long long)json_integer_value(json_object_get(item, "id")));
+                 (long long)text_field_int(item, "id"));
         json_object_set_new(item, "url", json_string(url));
     }
     json_object_set_new(o, "steps", steps);
@@ -277,7 +202,7 @@ int hazards_load(store_db *db, const user_ctx *u, int64_t id, int with_detail, j
         return STORE_NOTFOUND;
     if (rc != STORE_OK)
         return rc;
-    hazards_today(today);
+    clock_today(today);
     json_t *o = hazards_object(row, today);
     json_decref(row);
     if (with_detail && (rc = hazards_detail(db, o)) != STORE_OK) {
@@ -290,35 +215,6 @@ int hazards_load(store_db *db, const user_ctx *u, int64_t id, int with_detail, j
 
 /* ------------------------------------------------------------- validation */
 
-/* "1 2" with ASCII or U+3000 spaces around it -> new string without them;
- * nothing left -> null. */
-static json_t *hazards_trim(json_t *v)
-{
-    const char *text = json_string_value(v);
-    size_t len = json_string_length(v);
-    for (;;) {
-        if (len >= 1 && strchr(" \t\r\n", *text) && *text) {
-            text++;
-            len--;
-        } else if (len >= 3 && memcmp(text, "\xe3\x80\x80", 3) == 0) {
-            text += 3;
-            len -= 3;
-        } else {
-            break;
-        }
-    }
-    for (;;) {
-        if (len >= 1 && strchr(" \t\r\n", text[len - 1]) && text[len - 1]) {
-            len--;
-        } else if (len >= 3 && memcmp(text + len - 3, "\xe3\x80\x80", 3) == 0) {
-            len -= 3;
-        } else {
-            break;
-        }
-    }
-    return len ? json_stringn(text, len) : json_null();
-}
-
 /* Normalise an incoming value: text trimmed ("" -> null), digits of an id
  * field become an integer, a number text of funds a number. New reference. */
 static json_t *hazards_norm(const char *key, json_t *v)
@@ -329,10 +225,10 @@ static json_t *hazards_norm(const char *key, json_t *v)
         return json_real((double)json_integer_value(v));
     if (!json_is_string(v))
         return json_incref(v);
-    json_t *t = hazards_trim(v);
+    json_t *t = text_trimmed(v);
+    if (!t)
+        return json_null();
     const char *text = json_string_value(t);
-    if (!text)
-        return t;
     size_t n = strlen(text);
     int is_id = strcmp(key, "school_id") == 0 || strcmp(key, "category_id") == 0 ||
                 strcmp(key, "inspection_id") == 0;
@@ -353,43 +249,6 @@ static json_t *hazards_norm(const char *key, json_t *v)
     return t;
 }
 
-/* A text field: required or optional, at most max characters. */
-static int hazards_check_text(json_t *rec, const char *key, int required, size_t max,
-                              const char *missing, const char *bad, refusal *e)
-{
-    json_t *v = json_object_get(rec, key);
-    if (!v || json_is_null(v))
-        return required ? refuse(e, 400, "missing", key, missing) : 0;
-    if (!json_is_string(v) || hazards_chars(json_string_value(v)) > max)
-        return refuse(e, 400, "invalid", key, bad);
-    return 0;
-}
-
-static int hazards_check_date(json_t *rec, const char *key, int required, const char *missing,
-                              const char *bad, refusal *e)
-{
-    json_t *v = json_object_get(rec, key);
-    if (!v || json_is_null(v))
-        return required ? refuse(e, 400, "missing", key, missing) : 0;
-    if (!hazards_date_valid(json_string_value(v)))
-        return refuse(e, 400, "invalid", key, bad);
-    return 0;
-}
-
-/* An id field, integer > 0. *out = 0 when absent. */
-static int hazards_check_id(json_t *rec, const char *key, int required, const char *missing,
-                            const char *bad, int64_t *out, refusal *e)
-{
-    json_t *v = json_object_get(rec, key);
-    *out = 0;
-    if (!v || json_is_null(v))
-        return required ? refuse(e, 400, "missing", key, missing) : 0;
-    if (!json_is_integer(v) || json_integer_value(v) <= 0)
-        return refuse(e, 400, "invalid", key, bad);
-    *out = json_integer_value(v);
-    return 0;
-}
-
 /* category_id: an existing category, active unless it is the hazard's own. */
 static int hazards_check_category(store_db *db, int64_t category_id, int64_t current,
                                   refusal *e)
@@ -408,26 +267,26 @@ static int hazards_validate(store_db *db, json_t *rec, int64_t current_category,
                             refusal *e)
 {
     int64_t category_id;
-    if (hazards_check_id(rec, "category_id", 1, "请选择隐患类别", "隐患类别无效", &category_id, e))
+    if (record_check_id(rec, "category_id", 1, "请选择隐患类别", "隐患类别无效", &category_id, e))
         return REFUSED;
     json_t *grade = json_object_get(rec, "grade");
     if (!grade || json_is_null(grade))
         return refuse(e, 400, "missing", "grade", "请选择隐患等级");
-    if (!hazards_in_list(hazard_grades, json_string_value(grade)))
+    if (!text_in_list(hazard_grades, json_string_value(grade)))
         return refuse(e, 400, "invalid", "grade", "隐患等级应为一般或重大");
-    if (hazards_check_text(rec, "description", 1, 500, "请填写隐患描述", "隐患描述不超过 500 个字", e) ||
-        hazards_check_date(rec, "found_on", 1, "请填写发现日期", "发现日期格式应为 YYYY-MM-DD", e) ||
-        hazards_check_text(rec, "location", 0, 100, NULL, "位置不超过 100 个字", e) ||
-        hazards_check_text(rec, "found_by", 0, 30, NULL, "发现人不超过 30 个字", e) ||
-        hazards_check_text(rec, "measures", 0, 500, NULL, "整改措施不超过 500 个字", e) ||
-        hazards_check_text(rec, "responsible", 0, 30, NULL, "责任人不超过 30 个字", e) ||
-        hazards_check_text(rec, "interim", 0, 500, NULL, "临时安全措施不超过 500 个字", e) ||
-        hazards_check_date(rec, "deadline", 0, NULL, "整改时限格式应为 YYYY-MM-DD", e))
+    if (record_check_text(rec, "description", 1, 0, 500, "请填写隐患描述", "隐患描述不超过 500 个字", e) ||
+        record_check_date(rec, "found_on", 1, "请填写发现日期", "发现日期格式应为 YYYY-MM-DD", e) ||
+        record_check_text(rec, "location", 0, 0, 100, NULL, "位置不超过 100 个字", e) ||
+        record_check_text(rec, "found_by", 0, 0, 30, NULL, "发现人不超过 30 个字", e) ||
+        record_check_text(rec, "measures", 0, 0, 500, NULL, "整改措施不超过 500 个字", e) ||
+        record_check_text(rec, "responsible", 0, 0, 30, NULL, "责任人不超过 30 个字", e) ||
+        record_check_text(rec, "interim", 0, 0, 500, NULL, "临时安全措施不超过 500 个字", e) ||
+        record_check_date(rec, "deadline", 0, NULL, "整改时限格式应为 YYYY-MM-DD", e))
         return REFUSED;
-    const char *found_on = hazards_str(rec, "found_on");
+    const char *found_on = text_field(rec, "found_on");
     if (today && strcmp(found_on, today) > 0)
         return refuse(e, 400, "invalid", "found_on", "发现日期不能晚于今天");
-    const char *deadline = hazards_str(rec, "deadline");
+    const char *deadline = text_field(rec, "deadline");
     if (deadline && strcmp(deadline, found_on) < 0)
         return refuse(e, 400, "invalid", "deadline", "整改时限不能早于发现日期");
     json_t *funds = json_object_get(rec, "funds");
@@ -449,13 +308,13 @@ static int hazards_check_school(store_db *db, const user_ctx *u, int64_t school_
     sval p[] = {SV_I(school_id)};
     int rc = db_query_one(db, "SELECT path, status, closed_on FROM schools WHERE id = ?", p, 1,
                           &row);
-    const char *closed_on = row ? hazards_str(row, "closed_on") : NULL;
-    int was_open = row && (hazards_is(hazards_str(row, "status"), "在办") ||
+    const char *closed_on = row ? text_field(row, "closed_on") : NULL;
+    int was_open = row && (text_is(text_field(row, "status"), "在办") ||
                            (found_on && closed_on && strcmp(found_on, closed_on) <= 0));
     if (rc != STORE_OK && rc != STORE_NOTFOUND)
         return rc;
-    const char *school_path = row ? hazards_str(row, "path") : NULL;
-    if (u && hazards_role_is(u, ROLE_SCHOOL) && u->school_id != school_id)
+    const char *school_path = row ? text_field(row, "path") : NULL;
+    if (u && text_is(u->role, ROLE_SCHOOL) && u->school_id != school_id)
         rc = refuse(e, 403, "forbidden", "school_id", "学校管理员只能为本校登记隐患");
     else if (rc == STORE_NOTFOUND || (u && !access_in_scope(u, school_path)))
         rc = refuse(e, 400, "invalid", "school_id", "学校不存在或不在管理范围内");
@@ -473,15 +332,11 @@ static int hazards_check_school(store_db *db, const user_ctx *u, int64_t school_
 static int hazards_check_inspection(store_db *db, int64_t inspection_id, int64_t school_id,
                                     refusal *e)
 {
-    int64_t found;
     sval p[] = {SV_I(inspection_id), SV_I(school_id)};
-    int rc = db_query_int(db,
-                          "SELECT inspection_id FROM inspection_schools WHERE inspection_id = ? "
-                          "AND school_id = ?",
-                          p, 2, &found);
-    if (rc == STORE_NOTFOUND)
-        return refuse(e, 400, "invalid", "inspection_id", "排查不存在或不包含该学校");
-    return rc;
+    return record_check_ref(db,
+                            "SELECT inspection_id FROM inspection_schools WHERE inspection_id = ? "
+                            "AND school_id = ?",
+                            p, 2, "inspection_id", "排查不存在或不包含该学校", e);
 }
 
 /* The record from input: the editable keys (and, on create, school_id and
@@ -511,19 +366,19 @@ static json_t *hazards_merged(json_t *base, json_t *in, int create)
 static void hazards_fields_sv(json_t *rec, sval *p)
 {
     json_t *funds = json_object_get(rec, "funds");
-    const char *grade = hazards_str(rec, "grade");
-    p[0] = SV_I(json_integer_value(json_object_get(rec, "category_id")));
+    const char *grade = text_field(rec, "grade");
+    p[0] = SV_I(text_field_int(rec, "category_id"));
     p[1] = SV_T(grade);
-    p[2] = SV_I(hazards_is(grade, "重大"));
-    p[3] = SV_T(hazards_str(rec, "location"));
-    p[4] = SV_T(hazards_str(rec, "description"));
-    p[5] = SV_T(hazards_str(rec, "found_on"));
-    p[6] = SV_T(hazards_str(rec, "found_by"));
-    p[7] = SV_T(hazards_str(rec, "measures"));
-    p[8] = SV_T(hazards_str(rec, "responsible"));
+    p[2] = SV_I(text_is(grade, "重大"));
+    p[3] = SV_T(text_field(rec, "location"));
+    p[4] = SV_T(text_field(rec, "description"));
+    p[5] = SV_T(text_field(rec, "found_on"));
+    p[6] = SV_T(text_field(rec, "found_by"));
+    p[7] = SV_T(text_field(rec, "measures"));
+    p[8] = SV_T(text_field(rec, "responsible"));
     p[9] = json_is_number(funds) ? SV_R(json_number_value(funds)) : SV_NUL;
-    p[10] = SV_T(hazards_str(rec, "deadline"));
-    p[11] = SV_T(hazards_str(rec, "interim"));
+    p[10] = SV_T(text_field(rec, "deadline"));
+    p[11] = SV_T(text_field(rec, "interim"));
 }
 
 static int hazards_step_insert(store_db *db, const user_ctx *u, int64_t id, const char *action,
@@ -554,18 +409,18 @@ int hazards_create(store_db *db, const user_ctx *u, const char *ip, json_t *in, 
         return refuse(e, 400, "bad_json", NULL, "请求体应为 JSON 对象");
     if (u && !access_can_write(u, "safety", u->scope_path))
         return refuse(e, 403, "forbidden", NULL, "无权限");
-    hazards_today(today);
+    clock_today(today);
     rec = hazards_merged(NULL, in, 1);
-    if (hazards_check_id(rec, "school_id", 1, "请选择学校", "学校无效", &school_id, e)) {
+    if (record_check_id(rec, "school_id", 1, "请选择学校", "学校无效", &school_id, e)) {
         rc = REFUSED;
         goto done;
     }
-    rc = hazards_check_school(db, u, school_id, json_string_value(json_object_get(rec, "found_on")),
+    rc = hazards_check_school(db, u, school_id, text_field(rec, "found_on"),
                               &path, e);
     if (rc == STORE_OK)
         rc = hazards_validate(db, rec, 0, u ? today : NULL, e);
     if (rc == STORE_OK &&
-        hazards_check_id(rec, "inspection_id", 0, NULL, "排查无效", &inspection_id, e))
+        record_check_id(rec, "inspection_id", 0, NULL, "排查无效", &inspection_id, e))
         rc = REFUSED;
     if (rc == STORE_OK && inspection_id)
         rc = hazards_check_inspection(db, inspection_id, school_id, e);
@@ -583,7 +438,7 @@ int hazards_create(store_db *db, const user_ctx *u, const char *ip, json_t *in, 
                    p, 18, &id);
     if (rc != STORE_OK)
         goto done;
-    rc = hazards_step_insert(db, u, id, "登记", NULL, "已登记", NULL, hazards_str(rec, "found_on"),
+    rc = hazards_step_insert(db, u, id, "登记", NULL, "已登记", NULL, text_field(rec, "found_on"),
                              now);
     if (rc == STORE_OK)
         rc = hazards_counts(db, id, NULL);
@@ -615,15 +470,15 @@ int hazards_step_check(const user_ctx *u, const char *path, const char *grade, c
 
     if (!to || !*to)
         return refuse(e, 400, "missing", "to", "请选择要变更的状态");
-    if (!hazards_in_list(hazard_targets, to))
+    if (!text_in_list(hazard_targets, to))
         return refuse(e, 400, "invalid", "to", "目标状态应为整改中、待验收、已销号或退回");
     if (u && !access_can_write(u, "safety", path))
         return refuse(e, 403, "forbidden", NULL, "无权限");
     for (size_t i = 0; i < sizeof hazard_rules / sizeof hazard_rules[0]; i++)
-        if (hazards_is(hazard_rules[i].from, from) && hazards_is(hazard_rules[i].to, to))
+        if (text_is(hazard_rules[i].from, from) && text_is(hazard_rules[i].to, to))
             rule = &hazard_rules[i];
     if (!rule) {
-        if (hazards_is(to, "退回"))
+        if (text_is(to, "退回"))
             snprintf(hazards_message, sizeof hazards_message,
                      "只有「待验收」的隐患可以退回，不能从「%s」退回「整改中」", from ? from : "");
         else
@@ -631,10 +486,10 @@ int hazards_step_check(const user_ctx *u, const char *path, const char *grade, c
                      from ? from : "", to);
         return refuse(e, 409, "invalid_transition", "to", hazards_message);
     }
-    if (rule->who == HAZARD_CLOSER && u && hazards_role_is(u, ROLE_SCHOOL) &&
-        !hazards_is(grade, "一般"))
+    if (rule->who == HAZARD_CLOSER && u && text_is(u->role, ROLE_SCHOOL) &&
+        !text_is(grade, "一般"))
         return refuse(e, 403, "forbidden", NULL,
-                      hazards_is(to, "退回") ? "重大隐患须由安全稳定股退回"
+                      text_is(to, "退回") ? "重大隐患须由安全稳定股退回"
                                              : "重大隐患须由安全稳定股验收销号");
     if (status_out)
         *status_out = rule->status;
@@ -647,15 +502,15 @@ int hazards_step_check(const user_ctx *u, const char *path, const char *grade, c
 static int hazards_check_closable(store_db *db, json_t *row, refusal *e)
 {
     int64_t photos = 0;
-    if (!hazards_str(row, "measures"))
+    if (!text_field(row, "measures"))
         return refuse(e, 400, "missing", "measures", "销号前请填写整改措施");
-    if (!hazards_str(row, "responsible"))
+    if (!text_field(row, "responsible"))
         return refuse(e, 400, "missing", "responsible", "销号前请填写责任人");
-    if (!hazards_str(row, "deadline"))
+    if (!text_field(row, "deadline"))
         return refuse(e, 400, "missing", "deadline", "销号前请填写整改时限");
-    if (!hazards_is(hazards_str(row, "grade"), "重大"))
+    if (!text_is(text_field(row, "grade"), "重大"))
         return STORE_OK;
-    sval p[] = {SV_I(json_integer_value(json_object_get(row, "id")))};
+    sval p[] = {SV_I(text_field_int(row, "id"))};
     int rc = db_query_int(db,
                           "SELECT COUNT(*) FROM hazard_photos WHERE hazard_id = ? AND kind = '整改后'",
                           p, 1, &photos);
@@ -679,35 +534,35 @@ int hazards_transition(store_db *db, const user_ctx *u, const char *ip, int64_t 
     rc = hazards_row_for(db, u, id, 0, &row, e);
     if (rc != STORE_OK)
         return rc;
-    const char *path = hazards_str(row, "path"), *from = hazards_str(row, "status");
-    rc = hazards_step_check(u, path, hazards_str(row, "grade"), from, to, &status, &action, e);
+    const char *path = text_field(row, "path"), *from = text_field(row, "status");
+    rc = hazards_step_check(u, path, text_field(row, "grade"), from, to, &status, &action, e);
     if (rc != 0)
         goto done;
     if (comment) {
         json_t *text = json_string(comment);
-        trimmed = hazards_trim(text);
+        trimmed = text_trimmed(text);
         json_decref(text);
         comment = json_string_value(trimmed);
     }
-    if (hazards_is(to, "退回") && !comment) {
+    if (text_is(to, "退回") && !comment) {
         rc = refuse(e, 400, "missing", "comment", "请填写退回原因");
         goto done;
     }
-    if (comment && hazards_chars(comment) > 500) {
+    if (comment && text_chars(comment) > 500) {
         rc = refuse(e, 400, "invalid", "comment", "说明不超过 500 个字");
         goto done;
     }
     if (!on_date) {
-        hazards_today(today);
+        clock_today(today);
         on_date = today;
-    } else if (!hazards_date_valid(on_date)) {
+    } else if (!clock_date_valid(on_date)) {
         rc = refuse(e, 400, "invalid", "on_date", "日期格式应为 YYYY-MM-DD");
         goto done;
     }
-    if (hazards_is(status, "已销号") && (rc = hazards_check_closable(db, row, e)) != STORE_OK)
+    if (text_is(status, "已销号") && (rc = hazards_check_closable(db, row, e)) != STORE_OK)
         goto done;
-    int closing = hazards_is(status, "已销号");
-    sval p[] = {SV_T(status), SV_I(hazards_is(to, "退回")), closing ? SV_T(on_date) : SV_NUL,
+    int closing = text_is(status, "已销号");
+    sval p[] = {SV_T(status), SV_I(text_is(to, "退回")), closing ? SV_T(on_date) : SV_NUL,
                 SV_I(now), SV_I(id), SV_T(from)};
     rc = db_exec(db,
                  "UPDATE hazards SET status = ?, returned = returned + ?, closed_on = ?, "
@@ -720,7 +575,7 @@ int hazards_transition(store_db *db, const user_ctx *u, const char *ip, int64_t 
     if (rc == STORE_OK)
         rc = hazards_counts(db, id, row);
     if (rc == STORE_OK && audit) {
-        hazards_today(today);
+        clock_today(today);
         before = hazards_object(row, today);
         rc = hazards_snapshot(db, id, &after);
         if (rc == STORE_OK) {
@@ -773,40 +628,33 @@ int hazards_patch(store_db *db, const user_ctx *u, const char *ip, int64_t id, j
         rc = refuse(e, 400, "invalid", "school_id", "不能修改隐患所属学校");
         goto done;
     }
-    if (hazards_is(hazards_str(row, "status"), "已销号")) {
+    if (text_is(text_field(row, "status"), "已销号")) {
         rc = refuse(e, 409, "conflict", "status", "隐患已销号，不能再修改");
         goto done;
     }
     base = hazards_record_of(row);
     rec = hazards_merged(base, changes, 0);
-    if (u && hazards_role_is(u, ROLE_SCHOOL) &&
+    if (u && text_is(u->role, ROLE_SCHOOL) &&
         !json_equal(json_object_get(rec, "grade"), json_object_get(base, "grade"))) {
         rc = refuse(e, 403, "forbidden", "grade", "学校管理员不能修改隐患等级");
         goto done;
     }
-    hazards_today(today);
+    clock_today(today);
     int found_changed = !json_equal(json_object_get(rec, "found_on"), json_object_get(base, "found_on"));
-    rc = hazards_validate(db, rec, json_integer_value(json_object_get(row, "category_id")),
+    rc = hazards_validate(db, rec, text_field_int(row, "category_id"),
                           u && found_changed ? today : NULL, e);
     if (rc != STORE_OK || json_equal(rec, base))
         goto done;  /* refused, or nothing changed */
     before = hazards_object(row, today);
-    int64_t now = clock_now();
-    sval p[14];
+    sval p[12];
     hazards_fields_sv(rec, p);
-    p[12] = SV_I(now);
-    p[13] = SV_I(id);
-    rc = db_exec(db,
-                 "UPDATE hazards SET category_id = ?, grade = ?, supervised = ?, location = ?, "
-                 "description = ?, found_on = ?, found_by = ?, measures = ?, responsible = ?, "
-                 "funds = ?, deadline = ?, interim = ? , updated_at = ? WHERE id = ?",
-                 p, 14);
+    rc = record_update(db, "hazards", HAZARDS_FIELDS, p, 12, clock_now(), id);
     if (rc == STORE_OK)
         rc = hazards_counts(db, id, row);
     if (rc == STORE_OK)
         rc = hazards_snapshot(db, id, &after);
     if (rc == STORE_OK)
-        rc = audit_write(db, u, ip, "update", "hazard", id, hazards_str(row, "path"), before, after);
+        rc = audit_write(db, u, ip, "update", "hazard", id, text_field(row, "path"), before, after);
 done:
     json_decref(row);
     json_decref(base);
@@ -854,15 +702,15 @@ int hazards_add_photo(store_db *db, const user_ctx *u, const char *ip, int64_t i
     if (rc != STORE_OK)
         return rc;
     const char *mime = filestore_sniff_image(data, len);
-    if (!hazards_in_list(hazard_photo_kinds, kind))
+    if (!text_in_list(hazard_photo_kinds, kind))
         rc = refuse(e, 400, "invalid", "kind", "照片类型应为整改前、整改后或其他");
-    else if (name && hazards_chars(name) > 100)
+    else if (name && text_chars(name) > 100)
         rc = refuse(e, 400, "invalid", "name", "文件名不超过 100 个字");
     else if (len > HAZARDS_PHOTO_MAX_BYTES)
         rc = refuse(e, 413, "too_large", NULL, "图片不能超过 10 MB");
     else if (!mime)
         rc = refuse(e, 415, "unsupported_type", NULL, "仅支持 JPEG 或 PNG 图片");
-    else if (hazards_is(hazards_str(row, "status"), "已销号"))
+    else if (text_is(text_field(row, "status"), "已销号"))
         rc = refuse(e, 409, "conflict", "status", "隐患已销号，不能再上传照片");
     else if (!filestore_dir())
         rc = refuse(e, 503, "unavailable", NULL, "文件存储未配置，暂不能上传");
@@ -895,7 +743,7 @@ int hazards_add_photo(store_db *db, const user_ctx *u, const char *ip, int64_t i
     json_t *audited = json_deep_copy(photo);
     json_object_set_new(audited, "hazard_id", json_integer(id));
     json_object_set_new(audited, "hash", json_string(hash));
-    rc = audit_write(db, u, ip, "upload", "hazard_photo", photo_id, hazards_str(row, "path"), NULL,
+    rc = audit_write(db, u, ip, "upload", "hazard_photo", photo_id, text_field(row, "path"), NULL,
                      audited);
     json_decref(audited);
     if (rc == STORE_OK)
@@ -919,7 +767,7 @@ int hazards_photo_file(store_db *db, const user_ctx *u, int64_t photo_id, json_t
                           p, 1, &row);
     if (rc != STORE_OK)
         return rc;
-    const char *path = hazards_str(row, "path");
+    const char *path = text_field(row, "path");
     if (u && (!access_in_scope(u, path) || !access_can_read(u, "safety", path))) {
         json_decref(row);
         return STORE_NOTFOUND;

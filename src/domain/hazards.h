@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include "domain/refusal.h"
 #include "http/req.h"
+#include "util/clock.h"
 
 /* Create a hazard from API fields (school_id, category_id, grade,
  * description, found_on, ...) with its 登记 step and audit row, in the
@@ -56,8 +57,9 @@ int hazards_load(store_db *db, const user_ctx *u, int64_t id, int with_detail, j
  * overdue and days_overdue as of today ('YYYY-MM-DD'). New reference. */
 json_t *hazards_object(json_t *row, const char *today);
 
-/* Today's date 'YYYY-MM-DD' in UTC+8 (clock_now, so EDUBUREAU_NOW counts). */
-void hazards_today(char out[11]);
+/* Today's date: clock_today (util/clock.h). This old name stays only until
+ * hazards_api.c calls clock_today itself; do not use it in new code. */
+static inline void hazards_today(char out[11]) { clock_today(out); }
 
 /* Days a hazard is overdue as of today: 0 when closed (已销号), without a
  * deadline, or when the deadline is today or later; else today - deadline. */

@@ -17,6 +17,7 @@
 #include "domain/org.h"
 #include "domain/safety.h"
 #include "http/paging.h"
+#include "http/query.h"
 #include "http/reply.h"
 #include "http/router.h"
 #include "io/filestore.h"
@@ -24,6 +25,7 @@
 #include "util/log.h"
 #include "util/parse.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 static const char *const hazards_api_statuses[] = {"已登记", "整改中", "待验收", "已销号", NULL};
 static const char *const hazards_api_grades[] = {"一般", "重大", NULL};
@@ -50,145 +52,34 @@ static int64_t hazards_api_route_id(req *r)
     return id;
 }
 
-/* 1 for a well-formed, possible date "YYYY-MM-DD". */
-static int hazards_api_date(const char *text)
-{
-    int64_t t;
-    return text && strlen(text) == 10 && text[4] == '-' && text[7] == '-' &&
-           strspn(text, "0123456789-") == 10 && clock_parse(text, &t) == 0;
-}
-
 /* A text field of the body, or NULL (absent, null, not text). */
 static const char *hazards_api_text(req *r, const char *key)
 {
     return json_string_value(json_object_get(r->json, key));
 }
 
-/* Run op in one transaction, then reply hazard id (with detail) with status. */
-typedef int (*hazards_api_op)(req *r, int64_t id, int64_t *id_out, refusal *e);
-
-static void hazards_api_run(req *r, int64_t id, hazards_api_op op, int status)
+/* The hazard as the caller sees it, in detail (reply_write). */
+static int hazards_api_load(req *r, int64_t id, json_t **out)
 {
-    refusal e = {0};
-    int64_t result_id = id;
-    json_t *o = NULL;
-    int rc = db_begin(r->db);
-    if (rc == STORE_OK)
-        rc = op(r, id, &result_id, &e);
-    if (reply_finish(r, rc, &e) != 0)
-        return;
-    rc = hazards_load(r->db, r->user, result_id, 1, &o);
-    reply_result(r, rc, status, o);
+    return hazards_load(r->db, r->user, id, 1, out);
 }
 
 /* ------------------------------------------------------------- the list */
 
-/* "50%_x" -> "%50\%\_x%" for LIKE ... ESCAPE '\'. */
-static const char *hazards_api_like(arena *a, const char *q)
-{
-    size_t n = strlen(q);
-    char *out = arena_alloc(a, 2 * n + 3), *w = out;
-    *w++ = '%';
-    for (const char *s = q; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '\\')
-            *w++ = '\\';
-        *w++ = *s;
-    }
-    *w++ = '%';
-    *w = '\0';
-    return out;
-}
-
-/* ORDER BY for sort (whitelist), or NULL when unknown. */
-static const char *hazards_api_order(arena *a, const char *sort)
-{
-    static const struct {
-        const char *name;
-        const char *column;
-    } sorts[] = {
-        {"found_on", "h.found_on"}, {"deadline", "h.deadline"}, {"status", "h.status"},
-        {"grade", "h.grade"},       {"school", "s.name"},
-    };
-    int desc = 0;
-    if (!sort)
-        sort = "-found_on";
-    if (*sort == '-') {
-        desc = 1;
-        sort++;
-    }
-    for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
-        if (strcmp(sorts[i].name, sort) == 0)
-            return arena_printf(a, "%s%s, h.id%s", sorts[i].column, desc ? " DESC" : "",
-                                desc ? " DESC" : "");
-    return NULL;
-}
+/* The sorts of the list (query_order), ties by id. */
+static const query_sort hazards_api_sorts[] = {
+    {"found_on", "h.found_on"}, {"deadline", "h.deadline"}, {"status", "h.status"},
+    {"grade", "h.grade"},       {"school", "s.name"},       {NULL, NULL},
+};
 
 /* The WHERE of the list from the query string; -1 when replied 400. */
 typedef struct hazards_api_filter {
-    strbuf where;
-    sval p[24];
-    int n;
+    query q;
     int school;      /* the WHERE names s (schools), so the count joins it */
     char today[11];
 } hazards_api_filter;
 
-static void hazards_api_where(hazards_api_filter *f, const char *expr, sval v)
-{
-    sb_append(&f->where, " AND ");
-    sb_append(&f->where, expr);
-    f->p[f->n++] = v;
-}
-
-static int hazards_api_filter_enum(req *r, hazards_api_filter *f, const char *name,
-                                   const char *expr, const char *const *list, const char *message)
-{
-    const char *v = req_query(r, name);
-    if (!v)
-        return 0;
-    if (!safety_in_list(list, v)) {
-        reply_bad_request(r, name, message);
-        return -1;
-    }
-    hazards_api_where(f, expr, SV_T(v));
-    return 0;
-}
-
-static int hazards_api_filter_id(req *r, hazards_api_filter *f, const char *name,
-                                 const char *expr, const char *message)
-{
-    const char *v = req_query(r, name);
-    if (!v)
-        return 0;
-    int64_t id = parse_id(v);
-    if (!id) {
-        reply_bad_request(r, name, message);
-        return -1;
-    }
-    hazards_api_where(f, expr, SV_I(id));
-    return 0;
-}
-
-static int hazards_api_filter_date(req *r, hazards_api_filter *f, const char *name,
-                                   const char *expr)
-{
-    const char *v = req_query(r, name);
-    if (!v)
-        return 0;
-    if (!hazards_api_date(v)) {
-        reply_bad_request(r, name, "日期格式应为 YYYY-MM-DD");
-        return -1;
-    }
-    hazards_api_where(f, expr, SV_T(v));
-    return 0;
-}
-
-static int hazards_api_filter_town(req *r, hazards_api_filter *f)
-{
-    f->school = f->school || req_query(r, "town");
-    return hazards_api_filter_id(r, f, "town", "s.town_id = ?", "街道/乡镇无效");
-}
-
-/* A 0/1 flag: 1 adds on, 0 adds off; -1 replied 400. */
+/* A 0/1 flag: 1 adds on, 0 adds off (with v when nvals is 1); -1 replied 400. */
 static int hazards_api_filter_flag(req *r, hazards_api_filter *f, const char *name,
                                    const char *on, const char *off, sval v, int nvals,
                                    const char *message)
@@ -200,46 +91,35 @@ static int hazards_api_filter_flag(req *r, hazards_api_filter *f, const char *na
         reply_bad_request(r, name, message);
         return -1;
     }
-    sb_append(&f->where, " AND ");
-    sb_append(&f->where, strcmp(text, "1") == 0 ? on : off);
-    for (int i = 0; i < nvals; i++)
-        f->p[f->n++] = v;
+    query_and_n(&f->q, strcmp(text, "1") == 0 ? on : off, &v, nvals);
     return 0;
 }
 
 static int hazards_api_filters(req *r, hazards_api_filter *f)
 {
-    const user_ctx *u = r->user;
-    sb_append(&f->where, " WHERE h.path >= ? AND h.path < ?");
-    f->p[f->n++] = SV_T(u->scope_path);
-    f->p[f->n++] = SV_T(org_scope_upper(r->a, u->scope_path));
-    const char *q = req_query(r, "q");
-    if (q) {
-        const char *like = hazards_api_like(r->a, q);
-        sb_append(&f->where,
-                  " AND (h.description LIKE ? ESCAPE '\\' OR h.location LIKE ? ESCAPE '\\')");
-        f->p[f->n++] = SV_T(like);
-        f->p[f->n++] = SV_T(like);
+    query *q = &f->q;
+    query_scope(q, r->a, "h.path", r->user->scope_path);
+    const char *text = req_query(r, "q");
+    if (text) {
+        const char *like = query_like(r->a, text, 0);
+        sval both[] = {SV_T(like), SV_T(like)};
+        query_and_n(q, "(h.description LIKE ? ESCAPE '\\' OR h.location LIKE ? ESCAPE '\\')",
+                    both, 2);
     }
-    const char *from = req_query(r, "from"), *to = req_query(r, "to"), *today = f->today;
-    if (hazards_api_filter_enum(r, f, "status", "h.status = ?", hazards_api_statuses, "状态无效") ||
-        hazards_api_filter_enum(r, f, "grade", "h.grade = ?", hazards_api_grades, "隐患等级无效") ||
-        hazards_api_filter_id(r, f, "category", "h.category_id = ?", "隐患类别无效") ||
-        hazards_api_filter_id(r, f, "school_id", "h.school_id = ?", "学校无效") ||
-        hazards_api_filter_town(r, f) ||
+    f->school = f->school || req_query(r, "town");
+    if (query_enum(r, q, "status", "h.status = ?", hazards_api_statuses, "状态无效") ||
+        query_enum(r, q, "grade", "h.grade = ?", hazards_api_grades, "隐患等级无效") ||
+        query_id(r, q, "category", "h.category_id = ?", "隐患类别无效") ||
+        query_id(r, q, "school_id", "h.school_id = ?", "学校无效") ||
+        query_id(r, q, "town", "s.town_id = ?", "街道/乡镇无效") ||
         hazards_api_filter_flag(r, f, "overdue",
                                 "h.deadline < ? AND h.status IN ('已登记', '整改中', '待验收')",
                                 "(h.deadline IS NULL OR h.deadline >= ? OR h.status = '已销号')",
-                                SV_T(today), 1, "逾期筛选应为 1 或 0") ||
+                                SV_T(f->today), 1, "逾期筛选应为 1 或 0") ||
         hazards_api_filter_flag(r, f, "supervised", "h.supervised = 1", "h.supervised = 0",
                                 SV_NUL, 0, "挂牌督办筛选应为 1 或 0") ||
-        hazards_api_filter_date(r, f, "from", "h.found_on >= ?") ||
-        hazards_api_filter_date(r, f, "to", "h.found_on <= ?"))
+        query_dates(r, q, "h.found_on"))
         return -1;
-    if (from && to && strcmp(from, to) > 0) {
-        reply_bad_request(r, "to", "结束日期不能早于开始日期");
-        return -1;
-    }
     return 0;
 }
 
@@ -250,42 +130,35 @@ static int hazards_api_filters(req *r, hazards_api_filter *f)
  * so the join drops no hazard). */
 static void hazards_api_list_handler(req *r)
 {
-    const user_ctx *u = r->user;
     paging pg;
-    hazards_api_filter f = {.where = STRBUF_INIT};
+    hazards_api_filter f = {.q = QUERY_INIT};
     json_t *rows = NULL;
     int64_t total = 0;
 
-    if (paging_parse(r, &pg) != 0)
+    if (paging_parse(r, &pg) != 0 || req_can_read(r, "safety") != 0)
         return;
-    if (!access_can_read(u, "safety", u->scope_path)) {
-        reply_forbidden(r);
-        return;
-    }
     const char *sort = req_query(r, "sort");
-    const char *order = hazards_api_order(r->a, sort);
-    if (!order) {
-        reply_bad_request(r, "sort", "排序字段无效");
+    const char *order = query_order(r, hazards_api_sorts, "-found_on", "h.id", 0);
+    if (!order)
         return;
-    }
     f.school = sort && strcmp(sort + (*sort == '-'), "school") == 0;
     hazards_today(f.today);
     if (hazards_api_filters(r, &f) != 0) {
-        sb_free(&f.where);
+        query_free(&f.q);
         return;
     }
+    const char *where = sb_str(&f.q.where);
     const char *from = f.school ? "hazards h JOIN schools s ON s.id = h.school_id" : "hazards h";
-    char *count_sql = arena_printf(r->a, "SELECT COUNT(*) FROM %s%s", from, sb_str(&f.where));
+    char *count_sql = arena_printf(r->a, "SELECT COUNT(*) FROM %s%s", from, where);
     char *page_sql = arena_printf(r->a,
                                   HAZARDS_SELECT " WHERE h.id IN (SELECT h.id FROM %s%s "
                                   "ORDER BY %s LIMIT ? OFFSET ?) ORDER BY %s",
-                                  from, sb_str(&f.where), order, order);
-    int rc = paging_query(r->db, count_sql, page_sql, f.p, f.n, pg.limit, pg.offset, &total,
+                                  from, where, order, order);
+    int rc = paging_query(r->db, count_sql, page_sql, f.q.p, f.q.n, pg.limit, pg.offset, &total,
                           &rows);
-    sb_free(&f.where);
+    query_free(&f.q);
     if (rc != STORE_OK) {
         json_decref(rows);
-        log_error("GET /api/hazards: %s", db_errmsg(r->db));
         reply_store_error(r, rc);
         return;
     }
@@ -322,7 +195,7 @@ static int hazards_api_create_op(req *r, int64_t id, int64_t *id_out, refusal *e
 static void hazards_api_create_handler(req *r)
 {
     if (req_body_object(r) == 0)
-        hazards_api_run(r, 0, hazards_api_create_op, 201);
+        reply_write(r, 0, hazards_api_create_op, hazards_api_load, 201);
 }
 
 static int hazards_api_patch_op(req *r, int64_t id, int64_t *id_out, refusal *e)
@@ -335,7 +208,7 @@ static void hazards_api_patch_handler(req *r)
 {
     int64_t id;
     if (req_body_object(r) == 0 && (id = hazards_api_route_id(r)))
-        hazards_api_run(r, id, hazards_api_patch_op, 200);
+        reply_write(r, id, hazards_api_patch_op, hazards_api_load, 200);
 }
 
 static int hazards_api_transition_op(req *r, int64_t id, int64_t *id_out, refusal *e)
@@ -355,7 +228,7 @@ static void hazards_api_transition_handler(req *r)
 {
     int64_t id;
     if (req_body_object(r) == 0 && (id = hazards_api_route_id(r)))
-        hazards_api_run(r, id, hazards_api_transition_op, 200);
+        reply_write(r, id, hazards_api_transition_op, hazards_api_load, 200);
 }
 
 /* ------------------------------------------------------------- photos */
@@ -433,21 +306,15 @@ static int hazards_api_category(store_db *db, int64_t id, json_t **row)
 static void hazards_api_categories_handler(req *r)
 {
     json_t *rows = NULL;
-    if (!access_can_read(r->user, "safety", r->user->scope_path)) {
-        reply_forbidden(r);
+    if (req_can_read(r, "safety") != 0)
         return;
-    }
     int rc = db_query(r->db, "SELECT id, name, sort, active FROM hazard_categories ORDER BY sort, id",
                       NULL, 0, &rows);
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)
         json_object_set_new(row, "active", json_boolean(json_integer_value(json_object_get(row, "active"))));
-    reply_json(r, 200, json_pack("{so}", "items", rows));
+    reply_items(r, rc, rows);
 }
 
 /* The category fields of the body over current (NULL: a new one). */
@@ -469,7 +336,7 @@ static int hazards_api_category_fields(req *r, json_t *current, const char **nam
         if (!len)
             return refuse(e, 400, "missing", "name", "请填写类别名称");
         *name = arena_strndup(r->a, text, len);
-        if (safety_chars(*name) > 20)
+        if (text_chars(*name) > 20)
             return refuse(e, 400, "invalid", "name", "类别名称不超过 20 个字");
     }
     if ((v = json_object_get(r->json, "sort"))) {

@@ -35,12 +35,14 @@
 #include "domain/org.h"
 #include "domain/safety.h"
 #include "http/paging.h"
+#include "http/query.h"
 #include "http/reply.h"
 #include "http/router.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/parse.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 static const char *const inspection_kinds[] = {"日常", "专项", "节前", "汛期", "开学", "其他", NULL};
 
@@ -243,19 +245,19 @@ static int64_t inspection_route_id(req *r)
 static int inspection_validate(req *r, json_t *in, int64_t *schools, int *nschools, int64_t *cats,
                                int *ncats, refusal *e)
 {
-    const char *name = safety_json_text(in, "name");
-    const char *kind = safety_json_text(in, "kind");
-    const char *on_date = safety_json_text(in, "on_date");
-    const char *note = safety_json_text(in, "note");
+    const char *name = text_field_nonempty(in, "name");
+    const char *kind = text_field_nonempty(in, "kind");
+    const char *on_date = text_field_nonempty(in, "on_date");
+    const char *note = text_field_nonempty(in, "note");
     json_t *cat_arr = json_object_get(in, "category_ids");
 
     if (!name)
         return refuse(e, 400, "missing", "name", "请填写排查名称");
-    if (!json_is_string(json_object_get(in, "name")) || safety_chars(name) > INSPECTION_NAME_MAX)
+    if (!json_is_string(json_object_get(in, "name")) || text_chars(name) > INSPECTION_NAME_MAX)
         return refuse(e, 400, "invalid", "name", "排查名称不超过 100 个字");
     if (!kind)
         return refuse(e, 400, "missing", "kind", "请选择排查类型");
-    if (!safety_in_list(inspection_kinds, kind))
+    if (!text_in_list(inspection_kinds, kind))
         return refuse(e, 400, "invalid", "kind", "排查类型应为日常、专项、节前、汛期、开学或其他");
     if (!on_date)
         return refuse(e, 400, "missing", "on_date", "请填写排查日期");
@@ -277,7 +279,7 @@ static int inspection_validate(req *r, json_t *in, int64_t *schools, int *nschoo
             return refuse(e, 400, "invalid", "category_ids", "检查类别应为类别编号的列表");
     }
     if (note && (!json_is_string(json_object_get(in, "note")) ||
-                 safety_chars(note) > INSPECTION_TEXT_MAX))
+                 text_chars(note) > INSPECTION_TEXT_MAX))
         return refuse(e, 400, "invalid", "note", "备注不超过 500 个字");
     return 0;
 }
@@ -352,11 +354,11 @@ static int inspection_create(req *r, int64_t *id_out, refusal *e)
     sb_free(&cat_text);
     sval p[] = {SV_I(u->scope_org_id),
                 SV_T(u->scope_path),
-                SV_T(safety_json_text(r->json, "name")),
-                SV_T(safety_json_text(r->json, "kind")),
-                SV_T(safety_json_text(r->json, "on_date")),
+                SV_T(text_field_nonempty(r->json, "name")),
+                SV_T(text_field_nonempty(r->json, "kind")),
+                SV_T(text_field_nonempty(r->json, "on_date")),
                 SV_T(category_ids),
-                SV_T(safety_json_text(r->json, "note")),
+                SV_T(text_field_nonempty(r->json, "note")),
                 SV_I(u->id),
                 SV_I(clock_now())};
     rc = db_insert(r->db,
@@ -382,24 +384,21 @@ static int inspection_create(req *r, int64_t *id_out, refusal *e)
     return rc;
 }
 
+static int inspections_create_op(req *r, int64_t id, int64_t *id_out, refusal *e)
+{
+    (void)id;
+    return inspection_create(r, id_out, e);
+}
+
+static int inspections_load(req *r, int64_t id, json_t **out)
+{
+    return inspection_load(r->db, r->a, r->user, id, 1, out);
+}
+
 static void inspections_create_handler(req *r)
 {
-    refusal e = {0};
-    int64_t id = 0;
-    json_t *o = NULL;
-    if (req_body_object(r) != 0)
-        return;
-    int rc = db_begin(r->db);
-    if (rc == STORE_OK)
-        rc = inspection_create(r, &id, &e);
-    if (reply_finish(r, rc, &e) != 0)
-        return;
-    rc = inspection_load(r->db, r->a, r->user, id, 1, &o);
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    reply_json(r, 201, o);
+    if (req_body_object(r) == 0)
+        reply_write(r, 0, inspections_create_op, inspections_load, 201);
 }
 
 /* ----------------------------------------------------------- findings */
@@ -414,7 +413,7 @@ static int findings_hazard(req *r, json_t *inspection, int64_t school_id, size_t
     json_t *in = json_deep_copy(fields);
     json_object_set_new(in, "school_id", json_integer(school_id));
     json_object_set(in, "inspection_id", json_object_get(inspection, "id"));
-    if (!safety_json_text(in, "found_on"))
+    if (!text_field_nonempty(in, "found_on"))
         json_object_set(in, "found_on", json_object_get(inspection, "on_date"));
     int rc = hazards_create(r->db, r->user, r->ip, in, 1, hazard_id, e);
     json_decref(in);
@@ -428,7 +427,7 @@ static int findings_record(req *r, int64_t id, json_t **hazard_ids, refusal *e)
 {
     const user_ctx *u = r->user;
     json_t *in = r->json, *inspection = NULL, *link = NULL, *list = json_object_get(in, "hazards");
-    const char *result = safety_json_text(in, "result");
+    const char *result = text_field_nonempty(in, "result");
     int64_t school_id = 0;
     int got = safety_json_count(in, "school_id", &school_id);
 
@@ -437,7 +436,7 @@ static int findings_record(req *r, int64_t id, json_t **hazard_ids, refusal *e)
     if (got < 0 || school_id <= 0)
         return refuse(e, 400, "invalid", "school_id", "学校无效");
     if (result && (!json_is_string(json_object_get(in, "result")) ||
-                   safety_chars(result) > INSPECTION_TEXT_MAX))
+                   text_chars(result) > INSPECTION_TEXT_MAX))
         return refuse(e, 400, "invalid", "result", "排查结果不超过 500 个字");
     if (list && !json_is_null(list) &&
         (!json_is_array(list) || json_array_size(list) > INSPECTION_MAX_HAZARDS))
@@ -512,64 +511,36 @@ static void inspections_findings_handler(req *r)
 static void inspections_list_handler(req *r)
 {
     const user_ctx *u = r->user;
-    const char *kind = req_query(r, "kind"), *from, *to;
     const char *lower = u->scope_path, *upper = org_scope_upper(r->a, u->scope_path);
     paging pg;
-    strbuf where = STRBUF_INIT;
-    sval p[16] = {SV_T(lower), SV_T(upper), SV_T(lower), SV_T(upper), SV_T(lower), SV_T(upper)};
-    int n = 6;
     int64_t total = 0;
     json_t *rows = NULL;
 
-    if (paging_parse(r, &pg) != 0)
+    if (paging_parse(r, &pg) != 0 || req_can_read(r, "safety") != 0)
         return;
-    if (!access_can_read(u, "safety", u->scope_path)) {
-        reply_forbidden(r);
+    /* The page's query takes INSPECTION_SELECT's six parameters first, the
+     * count only those of the WHERE after them. */
+    query q = {.where = STRBUF_INIT,
+               .p = {SV_T(lower), SV_T(upper), SV_T(lower), SV_T(upper), SV_T(lower), SV_T(upper),
+                     SV_T(lower), SV_T(upper), SV_T(lower), SV_T(upper)},
+               .n = 10};
+    sb_append(&q.where, " WHERE " SAFETY_INSPECTION_VISIBLE);
+    if (query_enum(r, &q, "kind", "i.kind = ?", inspection_kinds, "排查类型无效") ||
+        query_dates(r, &q, "i.on_date")) {
+        query_free(&q);
         return;
     }
-    if (kind && !safety_in_list(inspection_kinds, kind)) {
-        reply_bad_request(r, "kind", "排查类型无效");
-        return;
-    }
-    if (safety_query_period(r, 0, &from, &to) != 0)
-        return;
-    sb_append(&where, " WHERE " SAFETY_INSPECTION_VISIBLE);
-    p[n++] = SV_T(lower);
-    p[n++] = SV_T(upper);
-    p[n++] = SV_T(lower);
-    p[n++] = SV_T(upper);
-    if (kind) {
-        sb_append(&where, " AND i.kind = ?");
-        p[n++] = SV_T(kind);
-    }
-    if (from) {
-        sb_append(&where, " AND i.on_date >= ?");
-        p[n++] = SV_T(from);
-    }
-    if (to) {
-        sb_append(&where, " AND i.on_date <= ?");
-        p[n++] = SV_T(to);
-    }
-    char *count_sql = arena_printf(r->a, "SELECT COUNT(*) FROM inspections i%s", sb_str(&where));
+    char *count_sql = arena_printf(r->a, "SELECT COUNT(*) FROM inspections i%s", sb_str(&q.where));
     char *sql = arena_printf(r->a, INSPECTION_SELECT "%s ORDER BY i.on_date DESC, i.id DESC "
                                                      "LIMIT ? OFFSET ?",
-                             sb_str(&where));
-    sb_free(&where);
-    int rc = db_query_int(r->db, count_sql, p + 6, n - 6, &total);
-    p[n] = SV_I(pg.limit);
-    p[n + 1] = SV_I(pg.offset);
+                             sb_str(&q.where));
+    query_free(&q);
+    int rc = db_query_int(r->db, count_sql, q.p + 6, q.n - 6, &total);
+    q.p[q.n] = SV_I(pg.limit);
+    q.p[q.n + 1] = SV_I(pg.offset);
     if (rc == STORE_OK)
-        rc = db_query(r->db, sql, p, n + 2, &rows);
-    if (rc != STORE_OK) {
-        log_error("GET /api/inspections: %s", db_errmsg(r->db));
-        reply_store_error(r, rc);
-        return;
-    }
-    json_t *items = json_array(), *row;
-    size_t i;
-    json_array_foreach(rows, i, row) json_array_append_new(items, inspection_object(row));
-    json_decref(rows);
-    paging_reply(r, &pg, items, total, "排查", inspection_xlsx_cols);
+        rc = db_query(r->db, sql, q.p, q.n + 2, &rows);
+    paging_reply_rows(r, &pg, rc, rows, total, inspection_object, "排查", inspection_xlsx_cols);
 }
 
 static void inspections_get_handler(req *r)
@@ -578,10 +549,8 @@ static void inspections_get_handler(req *r)
     int64_t id = inspection_route_id(r);
     if (!id)
         return;
-    if (!access_can_read(r->user, "safety", r->user->scope_path)) {
-        reply_forbidden(r);
+    if (req_can_read(r, "safety") != 0)
         return;
-    }
     int rc = inspection_load(r->db, r->a, r->user, id, 1, &o);
     if (rc == STORE_NOTFOUND) {
         reply_error(r, 404, "not_found", "排查不存在", NULL);
@@ -604,13 +573,9 @@ static void inspections_coverage_handler(req *r)
     json_t *rows = NULL;
     int64_t town_id = 0;
 
-    if (paging_parse(r, &pg) != 0)
+    if (paging_parse(r, &pg) != 0 || req_can_read(r, "safety") != 0)
         return;
-    if (!access_can_read(u, "safety", u->scope_path)) {
-        reply_forbidden(r);
-        return;
-    }
-    if (safety_query_period(r, 1, &from, &to) != 0)
+    if (query_period(r, 1, &from, &to) != 0)
         return;
     if (town && !(town_id = parse_id(town))) {
         reply_bad_request(r, "town", "街道/乡镇无效");
@@ -661,10 +626,8 @@ static void inspections_checklists_handler(req *r)
     const char *cat = req_query(r, "category_id");
     int64_t id = 0;
     json_t *items = NULL;
-    if (!access_can_read(r->user, "safety", r->user->scope_path)) {
-        reply_forbidden(r);
+    if (req_can_read(r, "safety") != 0)
         return;
-    }
     if (cat && !(id = parse_id(cat))) {
         reply_bad_request(r, "category_id", "类别无效");
         return;

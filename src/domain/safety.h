@@ -60,25 +60,12 @@ int safety_vaccination_totals(store_db *db, const char *lower, const char *upper
 
 /* ---------------------------------------------------- shared helpers */
 
-/* 1 when text is one of list's entries (NULL-terminated). */
-int safety_in_list(const char *const *list, const char *text);
-/* The number of UTF-8 characters of s (0 for NULL). */
-size_t safety_chars(const char *s);
-
-/* 1 for a possible date "YYYY-MM-DD" / a month "YYYY-MM". */
+/* 1 for a possible date "YYYY-MM-DD" (clock_date_valid) / a month "YYYY-MM". */
 int safety_date_valid(const char *text);
 int safety_period_valid(const char *text);
-/* Today "YYYY-MM-DD" in UTC+8 (clock.h: EDUBUREAU_NOW in tests). */
-void safety_today(char out[11]);
 /* An integer field of a JSON body (a number or a string of digits):
  * 0 absent or null, 1 set *out, -1 not a whole number >= 0. */
 int safety_json_count(json_t *obj, const char *key, int64_t *out);
-/* A text field: NULL when absent, null or "". */
-const char *safety_json_text(json_t *obj, const char *key);
-/* The query's from/to dates; absent ones default to the first and last day
- * of the current year when defaults, else stay NULL. Replies 400 and
- * returns -1 on a bad date or from after to. */
-int safety_query_period(req *r, int defaults, const char **from, const char **to);
 /* {id, name, code, path, status, town_id, town} of school id, or
  * STORE_NOTFOUND. */
 int safety_school_row(store_db *db, int64_t id, json_t **row);

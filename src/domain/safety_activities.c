@@ -23,11 +23,13 @@
 #include "domain/audit.h"
 #include "domain/org.h"
 #include "http/paging.h"
+#include "http/query.h"
 #include "http/reply.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/parse.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 const char *const safety_activity_kinds[] = {"安全教育", "应急演练", "安防器材",
                                              "灭火器",   "维修",     "宣传版面", NULL};
@@ -148,19 +150,19 @@ static int activity_validate(json_t *in, int64_t *participants, int *has_partici
                              int64_t *quantity, int *has_quantity, double *funds, int *has_funds,
                              refusal *e)
 {
-    const char *kind = safety_json_text(in, "kind");
-    const char *title = safety_json_text(in, "title");
-    const char *on_date = safety_json_text(in, "on_date");
-    const char *note = safety_json_text(in, "note");
+    const char *kind = text_field_nonempty(in, "kind");
+    const char *title = text_field_nonempty(in, "title");
+    const char *on_date = text_field_nonempty(in, "on_date");
+    const char *note = text_field_nonempty(in, "note");
     json_t *v;
 
     if (!kind)
         return refuse(e, 400, "missing", "kind", "请选择活动类型");
-    if (!safety_in_list(safety_activity_kinds, kind))
+    if (!text_in_list(safety_activity_kinds, kind))
         return refuse(e, 400, "invalid", "kind", "活动类型无效");
     if (!title)
         return refuse(e, 400, "missing", "title", "请填写名称");
-    if (!json_is_string(json_object_get(in, "title")) || safety_chars(title) > ACTIVITY_TITLE_MAX)
+    if (!json_is_string(json_object_get(in, "title")) || text_chars(title) > ACTIVITY_TITLE_MAX)
         return refuse(e, 400, "invalid", "title", "名称不超过 100 个字");
     if (!on_date)
         return refuse(e, 400, "missing", "on_date", "请填写日期");
@@ -192,7 +194,7 @@ static int activity_validate(json_t *in, int64_t *participants, int *has_partici
         *has_funds = 1;
     }
     if (note && (!json_is_string(json_object_get(in, "note")) ||
-                 safety_chars(note) > ACTIVITY_NOTE_MAX))
+                 text_chars(note) > ACTIVITY_NOTE_MAX))
         return refuse(e, 400, "invalid", "note", "备注不超过 500 个字");
     return 0;
 }
@@ -228,13 +230,13 @@ static int activity_create(store_db *db, const user_ctx *u, const char *ip, json
     const char *path = json_string_value(json_object_get(school, "path"));
     sval p[] = {SV_I(json_integer_value(json_object_get(school, "id"))),
                 SV_T(path),
-                SV_T(safety_json_text(in, "kind")),
-                SV_T(safety_json_text(in, "title")),
-                SV_T(safety_json_text(in, "on_date")),
+                SV_T(text_field_nonempty(in, "kind")),
+                SV_T(text_field_nonempty(in, "title")),
+                SV_T(text_field_nonempty(in, "on_date")),
                 has_participants ? SV_I(participants) : SV_NUL,
                 has_quantity ? SV_I(quantity) : SV_NUL,
                 has_funds ? SV_R(funds) : SV_NUL,
-                SV_T(safety_json_text(in, "note")),
+                SV_T(text_field_nonempty(in, "note")),
                 u ? SV_I(u->id) : SV_NUL,
                 SV_I(clock_now())};
     rc = db_insert(db,
@@ -253,112 +255,61 @@ static int activity_create(store_db *db, const user_ctx *u, const char *ip, json
     return rc;
 }
 
+static int activity_create_op(req *r, int64_t id, int64_t *id_out, refusal *e)
+{
+    (void)id;
+    return activity_create(r->db, r->user, r->ip, r->json, id_out, e);
+}
+
+static int activity_reply_load(req *r, int64_t id, json_t **out)
+{
+    return activity_load(r->db, id, out);
+}
+
 void safety_activities_create_handler(req *r)
 {
-    refusal e = {0};
-    int64_t id = 0;
-    json_t *o = NULL;
-    if (req_body_object(r) != 0)
-        return;
-    int rc = db_begin(r->db);
-    if (rc == STORE_OK)
-        rc = activity_create(r->db, r->user, r->ip, r->json, &id, &e);
-    if (reply_finish(r, rc, &e) != 0)
-        return;
-    rc = activity_load(r->db, id, &o);
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    reply_json(r, 201, o);
+    if (req_body_object(r) == 0)
+        reply_write(r, 0, activity_create_op, activity_reply_load, 201);
 }
 
 /* The WHERE of the activity filters (kind, school_id, town, from, to) over
  * the caller's scope; -1 when it replied 400. */
-static int activity_filters(req *r, strbuf *where, sval *p, int *n)
+static int activity_filters(req *r, query *q)
 {
-    const user_ctx *u = r->user;
-    const char *kind = req_query(r, "kind"), *from, *to;
-    static const struct {
-        const char *name, *expr, *message;
-    } ids[] = {{"school_id", "a.school_id = ?", "学校无效"},
-               {"town", "s.town_id = ?", "街道/乡镇无效"}};
-
-    sb_append(where, " WHERE a.path >= ? AND a.path < ?");
-    p[(*n)++] = SV_T(u->scope_path);
-    p[(*n)++] = SV_T(org_scope_upper(r->a, u->scope_path));
-    if (kind) {
-        if (!safety_in_list(safety_activity_kinds, kind)) {
-            reply_bad_request(r, "kind", "活动类型无效");
-            return -1;
-        }
-        sb_append(where, " AND a.kind = ?");
-        p[(*n)++] = SV_T(kind);
-    }
-    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
-        const char *v = req_query(r, ids[i].name);
-        if (!v)
-            continue;
-        int64_t id = parse_id(v);
-        if (!id) {
-            reply_bad_request(r, ids[i].name, ids[i].message);
-            return -1;
-        }
-        sb_appendf(where, " AND %s", ids[i].expr);
-        p[(*n)++] = SV_I(id);
-    }
-    if (safety_query_period(r, 0, &from, &to) != 0)
+    query_scope(q, r->a, "a.path", r->user->scope_path);
+    if (query_enum(r, q, "kind", "a.kind = ?", safety_activity_kinds, "活动类型无效") ||
+        query_id(r, q, "school_id", "a.school_id = ?", "学校无效") ||
+        query_id(r, q, "town", "s.town_id = ?", "街道/乡镇无效") ||
+        query_dates(r, q, "a.on_date"))
         return -1;
-    if (from) {
-        sb_append(where, " AND a.on_date >= ?");
-        p[(*n)++] = SV_T(from);
-    }
-    if (to) {
-        sb_append(where, " AND a.on_date <= ?");
-        p[(*n)++] = SV_T(to);
-    }
     return 0;
 }
 
 void safety_activities_list_handler(req *r)
 {
     paging pg;
-    strbuf where = STRBUF_INIT;
-    sval p[12];
-    int n = 0;
+    query q = QUERY_INIT;
     int64_t total = 0;
     json_t *rows = NULL;
 
-    if (paging_parse(r, &pg) != 0)
+    if (paging_parse(r, &pg) != 0 || req_can_read(r, "safety") != 0)
         return;
-    if (!access_can_read(r->user, "safety", r->user->scope_path)) {
-        reply_forbidden(r);
-        return;
-    }
-    if (activity_filters(r, &where, p, &n) != 0) {
-        sb_free(&where);
+    if (activity_filters(r, &q) != 0) {
+        query_free(&q);
         return;
     }
     char *count_sql = arena_printf(r->a,
                                    "SELECT COUNT(*) FROM safety_activities a "
                                    "JOIN schools s ON s.id = a.school_id%s",
-                                   sb_str(&where));
+                                   sb_str(&q.where));
     char *sql = arena_printf(r->a,
                              SAFETY_ACTIVITY_SELECT "%s ORDER BY a.on_date DESC, a.id DESC "
                              "LIMIT ? OFFSET ?",
-                             sb_str(&where));
-    sb_free(&where);
-    int rc = paging_query(r->db, count_sql, sql, p, n, pg.limit, pg.offset, &total, &rows);
-    if (rc != STORE_OK) {
-        log_error("GET /api/safety/activities: %s", db_errmsg(r->db));
-        reply_store_error(r, rc);
-        return;
-    }
-    json_t *items = json_array(), *row;
-    size_t i;
-    json_array_foreach(rows, i, row) json_array_append_new(items, safety_activity_object(row));
-    json_decref(rows);
-    paging_reply(r, &pg, items, total, "安全活动", activity_xlsx_cols);
+                             sb_str(&q.where));
+    int rc = paging_query(r->db, count_sql, sql, q.p, q.n, pg.limit, pg.offset, &total, &rows);
+    query_free(&q);
+    paging_reply_rows(r, &pg, rc, rows, total, safety_activity_object, "安全活动",
+                      activity_xlsx_cols);
 }
 
 /* One totals item from a grouped row. */
@@ -411,15 +362,11 @@ void safety_activities_totals_handler(req *r)
 {
     const char *by = req_query(r, "by");
     const char *group, *order;
-    strbuf where = STRBUF_INIT;
-    sval p[12];
-    int n = 0;
+    query q = QUERY_INIT;
     json_t *rows = NULL;
 
-    if (!access_can_read(r->user, "safety", r->user->scope_path)) {
-        reply_forbidden(r);
+    if (req_can_read(r, "safety") != 0)
         return;
-    }
     if (!by || strcmp(by, "kind") == 0) {
         by = "kind";
         group = "a.kind AS key, a.kind AS name";
@@ -434,8 +381,8 @@ void safety_activities_totals_handler(req *r)
         reply_bad_request(r, "by", "汇总方式应为 school、town 或 kind");
         return;
     }
-    if (activity_filters(r, &where, p, &n) != 0) {
-        sb_free(&where);
+    if (activity_filters(r, &q) != 0) {
+        query_free(&q);
         return;
     }
     char *sql = arena_printf(r->a,
@@ -446,11 +393,10 @@ void safety_activities_totals_handler(req *r)
                              "COUNT(DISTINCT a.school_id) AS schools FROM safety_activities a "
                              "JOIN schools s ON s.id = a.school_id "
                              "LEFT JOIN org_units t ON t.id = s.town_id%s %s",
-                             group, sb_str(&where), order);
-    sb_free(&where);
-    int rc = db_query(r->db, sql, p, n, &rows);
+                             group, sb_str(&q.where), order);
+    int rc = db_query(r->db, sql, q.p, q.n, &rows);
+    query_free(&q);
     if (rc != STORE_OK) {
-        log_error("GET /api/safety/activities/totals: %s", db_errmsg(r->db));
         reply_store_error(r, rc);
         return;
     }
@@ -490,12 +436,8 @@ void safety_vaccinations_list_handler(req *r)
     json_t *latest = NULL, *rows = NULL, *county = NULL;
     int64_t total = 0;
 
-    if (paging_parse(r, &pg) != 0)
+    if (paging_parse(r, &pg) != 0 || req_can_read(r, "safety") != 0)
         return;
-    if (!access_can_read(u, "safety", u->scope_path)) {
-        reply_forbidden(r);
-        return;
-    }
     if (period && !safety_period_valid(period)) {
         reply_bad_request(r, "period", "期次格式应为 YYYY-MM");
         return;
@@ -561,7 +503,7 @@ static const struct {
 
 static int vaccination_validate(json_t *in, int64_t counts[4], refusal *e)
 {
-    const char *period = safety_json_text(in, "period");
+    const char *period = text_field_nonempty(in, "period");
     if (!period)
         return refuse(e, 400, "missing", "period", "请填写期次（YYYY-MM）");
     if (!safety_period_valid(period))
@@ -607,7 +549,7 @@ static int vaccination_upsert(store_db *db, const user_ctx *u, const char *ip, j
         return rc;
     int64_t school_id = json_integer_value(json_object_get(school, "id"));
     const char *path = json_string_value(json_object_get(school, "path"));
-    const char *period = safety_json_text(in, "period");
+    const char *period = text_field_nonempty(in, "period");
     sval key[] = {SV_I(school_id), SV_T(period)};
     rc = db_query_int(db, "SELECT id FROM vaccinations WHERE school_id = ? AND period = ?", key, 2,
                       &id);
@@ -643,22 +585,20 @@ static int vaccination_upsert(store_db *db, const user_ctx *u, const char *ip, j
     return rc;
 }
 
+/* The report is the school's (id) of the body's period. */
+static int vaccination_upsert_op(req *r, int64_t id, int64_t *school_out, refusal *e)
+{
+    (void)id;
+    return vaccination_upsert(r->db, r->user, r->ip, r->json, school_out, e);
+}
+
+static int vaccination_reply_load(req *r, int64_t school_id, json_t **out)
+{
+    return vaccination_load(r->db, school_id, text_field_nonempty(r->json, "period"), out);
+}
+
 void safety_vaccinations_put_handler(req *r)
 {
-    refusal e = {0};
-    int64_t school_id = 0;
-    json_t *o = NULL;
-    if (req_body_object(r) != 0)
-        return;
-    int rc = db_begin(r->db);
-    if (rc == STORE_OK)
-        rc = vaccination_upsert(r->db, r->user, r->ip, r->json, &school_id, &e);
-    if (reply_finish(r, rc, &e) != 0)
-        return;
-    rc = vaccination_load(r->db, school_id, safety_json_text(r->json, "period"), &o);
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    reply_json(r, 200, o);
+    if (req_body_object(r) == 0)
+        reply_write(r, 0, vaccination_upsert_op, vaccination_reply_load, 200);
 }

@@ -1,9 +1,9 @@
 /*
- * safety_demo.c - the demo county's safety work of 2021 and 2022, and the
- * province benchmark's hazards (see safety_demo.h).
+ * safety_demo.c - the demo county's safety work of 2021 and 2022 (see
+ * safety_demo.h), and the hazard catalogue the benchmark shares.
  *
  * The county (safety_demo_generate), from the seed and our own PRNG
- * (splitmix64, a stream apart from demo.c's so the schools do not change):
+ * (demo_gen.h, a stream apart from demo.c's so the schools do not change):
  *   - inspections (排查) by the bureau: 节前 before 春节 and 国庆, 开学,
  *     日常 each term, 专项 for 防溺水 and 消防, 汛期 in June and after the
  *     "7·20" rainstorm, and four in 2022; each covers every school open on
@@ -20,8 +20,8 @@
  * verifies and closes 重大). Inspections, activities and vaccinations are
  * plain INSERTs, one helper per table. One summary audit row per kind.
  *
- * The benchmark (safety_demo_bulk) writes hazards and steps directly with
- * multi-row INSERTs and ids it assigns itself, in one transaction.
+ * The hazard catalogue (categories, their weights, the templates of what a
+ * hazard says) is shared with the benchmark, safety_bulk.c.
  */
 #include "domain/safety_demo.h"
 
@@ -31,77 +31,14 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "domain/audit.h"
 #include "domain/hazards.h"
 #include "domain/org.h"
 #include "domain/safety_counts.h"
 #include "io/filestore.h"
-#include "util/arena.h"
-#include "util/clock.h"
-#include "util/strbuf.h"
 
-#define SD_DAY 86400
 #define SD_HAZARDS_2021 879
 #define SD_MIN_SCHOOLS 351 /* "350余所" */
 #define SD_REPAIRED 38
-#define SD_NOTE "演示数据生成（edubureau demo/generate）：批量创建，本条为汇总记录，未逐条记录审计"
-
-/* ------------------------------------------------------------------ PRNG */
-
-typedef struct sd_rng {
-    uint64_t state;
-} sd_rng;
-
-/* splitmix64 (Steele, Lea, Flood 2014). */
-static uint64_t sd_next(sd_rng *r)
-{
-    uint64_t z = (r->state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [lo, hi]; lo when hi <= lo. */
-static int sd_range(sd_rng *r, int lo, int hi)
-{
-    if (hi <= lo)
-        return lo;
-    return lo + (int)(sd_next(r) % (uint64_t)(hi - lo + 1));
-}
-
-static int sd_chance(sd_rng *r, int percent)
-{
-    return sd_range(r, 1, 100) <= percent;
-}
-
-#define SD_COUNT(list) ((int)(sizeof(list) / sizeof((list)[0])))
-#define SD_PICK(r, list) ((list)[sd_next(r) % (sizeof(list) / sizeof((list)[0]))])
-
-/* ----------------------------------------------------------------- dates */
-
-/* A day is the Unix time of its midnight in UTC+8 (clock.h). */
-static int64_t sd_day(const char *ymd)
-{
-    int64_t t = 0;
-    if (clock_parse(ymd, &t) != 0)
-        return 0;
-    return t;
-}
-
-static void sd_date(int64_t day, char out[11])
-{
-    char buf[24];
-    clock_format(day, buf, sizeof buf);
-    memcpy(out, buf, 10);
-    out[10] = '\0';
-}
-
-/* A random day in [from, to]. */
-static int64_t sd_between(sd_rng *r, const char *from, const char *to)
-{
-    int64_t a = sd_day(from), b = sd_day(to);
-    return a + (int64_t)sd_range(r, 0, (int)((b - a) / SD_DAY)) * SD_DAY;
-}
 
 /* ------------------------------------------------------------ categories */
 
@@ -116,29 +53,18 @@ enum {
     C_UTIL,
     C_DROWN,
     C_AROUND,
-    C_OTHER,
-    SD_CATS
+    C_OTHER
 };
-static const char *const sd_cat_names[SD_CATS] = {
+_Static_assert(C_OTHER + 1 == SAFETY_DEMO_CATS, "one name and weight per category");
+const char *const safety_demo_cat_names[SAFETY_DEMO_CATS] = {
     "消防",     "校舍",   "食品",     "实验实训", "校车与校园交通", "拥挤踩踏", "特种设备",
     "水电气热", "防溺水", "周边环境", "其他"};
 /* Percent of the hazards found: 消防 and 校舍 most, then 水电气热, 食品. */
-static const int sd_cat_weight[SD_CATS] = {27, 22, 9, 4, 5, 3, 3, 14, 4, 7, 2};
+static const int sd_cat_weight[SAFETY_DEMO_CATS] = {27, 22, 9, 4, 5, 3, 3, 14, 4, 7, 2};
 #define CB(c) (1u << (c))
-#define C_ALL ((1u << SD_CATS) - 1)
+#define C_ALL ((1u << SAFETY_DEMO_CATS) - 1)
 
-/* What a hazard says and what its plan is. */
-typedef struct sd_template {
-    int cat;
-    int major;
-    const char *description;
-    const char *location;
-    const char *measures;
-    const char *interim;    /* NULL: none */
-    int funds_lo, funds_hi; /* 元 */
-} sd_template;
-
-static const sd_template sd_templates[] = {
+const safety_demo_template safety_demo_templates[] = {
     {C_FIRE, 0, "部分灭火器压力不足，已超过检验有效期", "教学楼一至三层走廊",
      "更换、充装过期灭火器，建立灭火器月检登记制度", "调配备用灭火器临时补位", 200, 1500},
     {C_FIRE, 0, "安全出口疏散指示标志损坏不亮，应急照明灯失效", "学生宿舍楼",
@@ -239,7 +165,7 @@ static const sd_template sd_templates[] = {
      0},
 };
 
-static const char *const sd_return_reasons[] = {
+const char *const safety_demo_return_reasons[SAFETY_DEMO_RETURN_REASONS] = {
     "整改不到位，现场复查仍存在问题，请继续整改",
     "整改资料不全，缺少整改前后对比照片，请补充后重新提交",
     "隐患未彻底消除，请按整改方案完成全部整改内容",
@@ -251,7 +177,53 @@ static const char *const sd_surnames[] = {
 static const char *const sd_given[] = {"建", "国", "明", "华", "伟", "军", "红", "丽", "敏", "静",
                                        "磊", "强", "勇", "艳", "杰", "娟", "涛", "霞", "平", "刚",
                                        "英", "芳", "鹏", "辉", "斌", "浩", "凯", "晓", "志", "峰"};
+const demo_names safety_demo_people = {sd_surnames, DEMO_COUNT(sd_surnames), sd_given,
+                                       DEMO_COUNT(sd_given)};
 static const char *const sd_posts[] = {"总务主任", "后勤主任", "安全办主任", "副校长"};
+
+/* ------------------------------------------------------------- catalogue */
+
+int safety_demo_draw_cat(demo_rng *r)
+{
+    int n = demo_rng_range(r, 1, 100), c = 0;
+    while (c < SAFETY_DEMO_CATS - 1 && n > sd_cat_weight[c])
+        n -= sd_cat_weight[c++];
+    return c;
+}
+
+int safety_demo_template_pick(demo_rng *r, int cat, int major)
+{
+    int n = 0;
+    for (int i = 0; i < DEMO_COUNT(safety_demo_templates); i++)
+        n += safety_demo_templates[i].cat == cat && safety_demo_templates[i].major == major;
+    if (n == 0)
+        return major ? safety_demo_template_pick(r, cat, 0) : 0;
+    int k = demo_rng_range(r, 0, n - 1);
+    for (int i = 0; i < DEMO_COUNT(safety_demo_templates); i++)
+        if (safety_demo_templates[i].cat == cat && safety_demo_templates[i].major == major &&
+            k-- == 0)
+            return i;
+    return 0;
+}
+
+int safety_demo_major_cat(int cat)
+{
+    for (int i = 0; i < DEMO_COUNT(safety_demo_templates); i++)
+        if (safety_demo_templates[i].cat == cat && safety_demo_templates[i].major)
+            return 1;
+    return 0;
+}
+
+int safety_demo_cat_ids(store_db *db, int64_t ids[SAFETY_DEMO_CATS], char *err, size_t err_size)
+{
+    for (int c = 0; c < SAFETY_DEMO_CATS; c++) {
+        sval n[] = {SV_T(safety_demo_cat_names[c])};
+        int rc = db_query_int(db, "SELECT id FROM hazard_categories WHERE name = ?", n, 1, &ids[c]);
+        if (rc != STORE_OK)
+            return demo_gen_fail(db, err, err_size, safety_demo_cat_names[c], rc, NULL);
+    }
+    return STORE_OK;
+}
 
 /* ----------------------------------------------------------- inspections */
 
@@ -291,7 +263,7 @@ static const sd_inspection_def sd_inspection_defs[] = {
     {"2022年国庆节前安全检查", "节前", "2022-09-26",
      CB(C_FIRE) | CB(C_FOOD) | CB(C_UTIL) | CB(C_SPECIAL), NULL},
 };
-#define SD_INSPECTIONS SD_COUNT(sd_inspection_defs)
+#define SD_INSPECTIONS DEMO_COUNT(sd_inspection_defs)
 
 /* ------------------------------------------------------------- generator */
 
@@ -324,7 +296,7 @@ enum { SD_REGISTERED, SD_RECTIFYING, SD_CHECKING, SD_CLOSED };
 
 typedef struct sd_gen {
     store_db *db;
-    sd_rng rng;
+    demo_rng rng;
     uint64_t seed;
     char *err;
     size_t err_size;
@@ -335,7 +307,7 @@ typedef struct sd_gen {
     int nschools;
     int64_t verifier_id; /* the 安全稳定股 user */
     char verifier[48];
-    int64_t cat_ids[SD_CATS];
+    int64_t cat_ids[SAFETY_DEMO_CATS];
     int64_t inspection_ids[SD_INSPECTIONS];
     int *found_at; /* [inspection * nschools + school]: hazards found there */
     char photo_before[FILESTORE_HASH_HEX + 1];
@@ -345,23 +317,12 @@ typedef struct sd_gen {
 
 static int sd_fail(sd_gen *g, const char *what, int rc, const refusal *e)
 {
-    if (rc == REFUSED && e && e->message)
-        snprintf(g->err, g->err_size, "%s: %s (%s)", what, e->message, e->field ? e->field : "-");
-    else
-        snprintf(g->err, g->err_size, "%s: %s", what, db_errmsg(g->db));
-    return rc == STORE_OK || rc == REFUSED ? STORE_ERROR : rc;
+    return demo_gen_fail(g->db, g->err, g->err_size, what, rc, e);
 }
 
-static void sd_person(sd_rng *r, char *out, size_t size)
+static void sd_person(demo_rng *r, char *out, size_t size)
 {
-    snprintf(out, size, "%s%s%s", SD_PICK(r, sd_surnames), SD_PICK(r, sd_given),
-             sd_chance(r, 60) ? SD_PICK(r, sd_given) : "");
-}
-
-static const char *sd_text(json_t *row, const char *key)
-{
-    const char *s = json_string_value(json_object_get(row, key));
-    return s ? s : "";
+    demo_gen_person(r, &safety_demo_people, out, size);
 }
 
 /* A text parameter from a local buffer (SV_T tests its argument). */
@@ -376,7 +337,7 @@ static void sd_copy(char *dst, size_t size, const char *src)
 }
 
 /* Pupils and staff by type and area: participants and vaccination. */
-static void sd_size(sd_rng *r, sd_school *s)
+static void sd_size(demo_rng *r, sd_school *s)
 {
     static const struct {
         const char *type;
@@ -392,21 +353,21 @@ static void sd_size(sd_rng *r, sd_school *s)
         {"教学点", 15, 60, 2, 5},
         {"幼儿园", 60, 420, 8, 35},
     };
-    for (int i = 0; i < SD_COUNT(sizes); i++)
+    for (int i = 0; i < DEMO_COUNT(sizes); i++)
         if (strcmp(s->type, sizes[i].type) == 0) {
-            s->pupils = sd_range(r, sizes[i].p_lo, sizes[i].p_hi);
-            s->staff = sd_range(r, sizes[i].s_lo, sizes[i].s_hi);
+            s->pupils = demo_rng_range(r, sizes[i].p_lo, sizes[i].p_hi);
+            s->staff = demo_rng_range(r, sizes[i].s_lo, sizes[i].s_hi);
             return;
         }
     if (strcmp(s->area, "城区") == 0) { /* 小学 and anything else */
-        s->pupils = sd_range(r, 1200, 3000);
-        s->staff = sd_range(r, 70, 150);
+        s->pupils = demo_rng_range(r, 1200, 3000);
+        s->staff = demo_rng_range(r, 70, 150);
     } else if (strcmp(s->area, "镇区") == 0) {
-        s->pupils = sd_range(r, 600, 1500);
-        s->staff = sd_range(r, 35, 80);
+        s->pupils = demo_rng_range(r, 600, 1500);
+        s->staff = demo_rng_range(r, 35, 80);
     } else {
-        s->pupils = sd_range(r, 100, 450);
-        s->staff = sd_range(r, 8, 30);
+        s->pupils = demo_rng_range(r, 100, 450);
+        s->staff = demo_rng_range(r, 8, 30);
     }
 }
 
@@ -414,7 +375,7 @@ static int sd_secondary(const sd_school *s)
 {
     static const char *const types[] = {"高级中学",       "完全中学",         "初中",
                                         "九年一贯制学校", "十二年一贯制学校", "中等职业学校"};
-    for (int i = 0; i < SD_COUNT(types); i++)
+    for (int i = 0; i < DEMO_COUNT(types); i++)
         if (strcmp(s->type, types[i]) == 0)
             return 1;
     return 0;
@@ -434,26 +395,19 @@ static int sd_load(sd_gen *g)
     int rc = db_query_one(g->db, "SELECT name, path FROM org_units WHERE id = ?", p, 1, &row);
     if (rc != STORE_OK)
         return sd_fail(g, "读取县", rc, NULL);
-    sd_copy(g->county_name, sizeof g->county_name, sd_text(row, "name"));
-    sd_copy(g->county_path, sizeof g->county_path, sd_text(row, "path"));
+    sd_copy(g->county_name, sizeof g->county_name, demo_gen_text(row, "name"));
+    sd_copy(g->county_path, sizeof g->county_path, demo_gen_text(row, "path"));
     json_decref(row);
 
-    arena *a = arena_new();
-    sval q[] = {SV_T(ROLE_SCHOOL), SV_T(g->county_path), SV_T(org_scope_upper(a, g->county_path))};
-    rc = db_query(g->db,
-                  "SELECT s.id, s.path, s.code, s.name, s.type, s.area, s.head, s.closed_on, "
-                  "u.id AS user_id, u.username FROM schools s "
-                  "LEFT JOIN users u ON u.school_id = s.id AND u.role = ? "
-                  "WHERE s.path >= ? AND s.path < ? ORDER BY s.id, u.id",
-                  q, 3, &rows);
-    arena_free(a);
-    if (rc != STORE_OK)
-        return sd_fail(g, "读取学校", rc, NULL);
-    g->schools = calloc(json_array_size(rows) + 1, sizeof *g->schools);
-    if (!g->schools) {
-        json_decref(rows);
-        return sd_fail(g, "内存不足", STORE_ERROR, NULL);
-    }
+    g->schools = demo_gen_county_schools(
+        g->db, g->county_path,
+        "SELECT s.id, s.path, s.code, s.name, s.type, s.area, s.head, s.closed_on, "
+        "u.id AS user_id, u.username FROM schools s "
+        "LEFT JOIN users u ON u.school_id = s.id AND u.role = ? "
+        "WHERE s.path >= ? AND s.path < ? ORDER BY s.id, u.id",
+        sizeof *g->schools, &rows, g->err, g->err_size);
+    if (!g->schools)
+        return STORE_ERROR;
     size_t i;
     json_array_foreach(rows, i, row)
     {
@@ -462,17 +416,17 @@ static int sd_load(sd_gen *g)
             continue; /* a second 学校管理员 */
         sd_school *s = &g->schools[g->nschools++];
         s->id = id;
-        sd_copy(s->path, sizeof s->path, sd_text(row, "path"));
-        sd_copy(s->code, sizeof s->code, sd_text(row, "code"));
-        sd_copy(s->name, sizeof s->name, sd_text(row, "name"));
-        sd_copy(s->type, sizeof s->type, sd_text(row, "type"));
-        sd_copy(s->area, sizeof s->area, sd_text(row, "area"));
-        sd_copy(s->head, sizeof s->head, sd_text(row, "head"));
-        const char *closed = sd_text(row, "closed_on");
-        s->closed = *closed ? sd_day(closed) : 0;
+        sd_copy(s->path, sizeof s->path, demo_gen_text(row, "path"));
+        sd_copy(s->code, sizeof s->code, demo_gen_text(row, "code"));
+        sd_copy(s->name, sizeof s->name, demo_gen_text(row, "name"));
+        sd_copy(s->type, sizeof s->type, demo_gen_text(row, "type"));
+        sd_copy(s->area, sizeof s->area, demo_gen_text(row, "area"));
+        sd_copy(s->head, sizeof s->head, demo_gen_text(row, "head"));
+        const char *closed = demo_gen_text(row, "closed_on");
+        s->closed = *closed ? demo_gen_day(closed) : 0;
         s->user_id = json_integer_value(json_object_get(row, "user_id"));
         if (json_is_string(json_object_get(row, "username")))
-            sd_copy(s->username, sizeof s->username, sd_text(row, "username"));
+            sd_copy(s->username, sizeof s->username, demo_gen_text(row, "username"));
         else
             snprintf(s->username, sizeof s->username, "s%s", s->code);
         sd_size(&g->rng, s);
@@ -489,7 +443,7 @@ static int sd_load(sd_gen *g)
         v, 2, &row);
     if (rc == STORE_OK) {
         g->verifier_id = json_integer_value(json_object_get(row, "id"));
-        sd_copy(g->verifier, sizeof g->verifier, sd_text(row, "username"));
+        sd_copy(g->verifier, sizeof g->verifier, demo_gen_text(row, "username"));
         json_decref(row);
     } else if (rc == STORE_NOTFOUND) {
         sd_copy(g->verifier, sizeof g->verifier, "安全稳定股");
@@ -497,14 +451,7 @@ static int sd_load(sd_gen *g)
         return sd_fail(g, "读取安全稳定股用户", rc, NULL);
     }
 
-    for (int c = 0; c < SD_CATS; c++) {
-        sval n[] = {SV_T(sd_cat_names[c])};
-        rc = db_query_int(g->db, "SELECT id FROM hazard_categories WHERE name = ?", n, 1,
-                          &g->cat_ids[c]);
-        if (rc != STORE_OK)
-            return sd_fail(g, sd_cat_names[c], rc, NULL);
-    }
-    return STORE_OK;
+    return safety_demo_cat_ids(g->db, g->cat_ids, g->err, g->err_size);
 }
 
 /* ------------------------------------------------------------- the photos */
@@ -599,7 +546,7 @@ static int sd_photo_file(sd_gen *g, int before, char *hash)
         return STORE_ERROR;
     }
     free(png);
-    sval p[] = {SV_T(hash), SV_T("image/png"), SV_I((int64_t)len), SV_I(sd_day("2021-01-04")),
+    sval p[] = {SV_T(hash), SV_T("image/png"), SV_I((int64_t)len), SV_I(demo_gen_day("2021-01-04")),
                 SV_T(hash)};
     int rc = db_exec(g->db,
                      "INSERT INTO files (hash, mime, size, created_at) SELECT ?, ?, ?, ? "
@@ -632,41 +579,16 @@ static int sd_photo(sd_gen *g, int64_t hazard_id, int64_t step_id, int before, i
 /* -------------------------------------------------------------- the plan */
 
 /* A category for a school of s's kind, by the weights. */
-static int sd_pick_cat(sd_rng *r, const sd_school *s)
+static int sd_pick_cat(demo_rng *r, const sd_school *s)
 {
     for (;;) {
-        int n = sd_range(r, 1, 100), c = 0;
-        while (c < SD_CATS - 1 && n > sd_cat_weight[c])
-            n -= sd_cat_weight[c++];
+        int c = safety_demo_draw_cat(r);
         if (c == C_LAB && !sd_secondary(s))
             continue;
         if ((c == C_FOOD || c == C_SPECIAL) && strcmp(s->type, "教学点") == 0)
             continue;
         return c;
     }
-}
-
-/* A template of category cat and grade major (any grade when none). */
-static int sd_pick_template(sd_rng *r, int cat, int major)
-{
-    int n = 0;
-    for (int i = 0; i < SD_COUNT(sd_templates); i++)
-        n += sd_templates[i].cat == cat && sd_templates[i].major == major;
-    if (n == 0)
-        return major ? sd_pick_template(r, cat, 0) : 0;
-    int k = sd_range(r, 0, n - 1);
-    for (int i = 0; i < SD_COUNT(sd_templates); i++)
-        if (sd_templates[i].cat == cat && sd_templates[i].major == major && k-- == 0)
-            return i;
-    return 0;
-}
-
-static int sd_major_cat(int cat)
-{
-    for (int i = 0; i < SD_COUNT(sd_templates); i++)
-        if (sd_templates[i].cat == cat && sd_templates[i].major)
-            return 1;
-    return 0;
 }
 
 static int sd_open_on(const sd_school *s, int64_t day)
@@ -681,28 +603,28 @@ static void sd_find(sd_gen *g, sd_hazard *h, int year)
 {
     char last[11];
     snprintf(last, sizeof last, "%d-%s", year, year == 2021 ? "12-05" : "11-30");
-    int64_t limit = sd_day(last);
+    int64_t limit = demo_gen_day(last);
     const sd_school *s = &g->schools[h->school];
-    if (s->closed && s->closed - 40 * SD_DAY < limit) /* closed by its 撤并 */
-        limit = s->closed - 40 * SD_DAY;
+    if (s->closed && s->closed - 40 * DEMO_GEN_DAY < limit) /* closed by its 撤并 */
+        limit = s->closed - 40 * DEMO_GEN_DAY;
     int candidates[SD_INSPECTIONS], n = 0;
     for (int i = 0; i < SD_INSPECTIONS; i++) {
         const sd_inspection_def *d = &sd_inspection_defs[i];
-        int64_t on = sd_day(d->on_date);
+        int64_t on = demo_gen_day(d->on_date);
         if (strncmp(d->on_date, last, 4) == 0 && on <= limit && (d->cats & CB(h->cat)))
             candidates[n++] = i;
     }
     h->inspection = -1;
-    if (n > 0 && sd_chance(&g->rng, year == 2021 ? 80 : 60)) {
-        h->inspection = candidates[sd_range(&g->rng, 0, n - 1)];
-        h->found =
-            sd_day(sd_inspection_defs[h->inspection].on_date) + sd_range(&g->rng, 0, 6) * SD_DAY;
+    if (n > 0 && demo_rng_chance(&g->rng, year == 2021 ? 80 : 60)) {
+        h->inspection = candidates[demo_rng_range(&g->rng, 0, n - 1)];
+        h->found = demo_gen_day(sd_inspection_defs[h->inspection].on_date) +
+                   demo_rng_range(&g->rng, 0, 6) * DEMO_GEN_DAY;
         g->found_at[h->inspection * g->nschools + h->school]++;
     } else {
         char first[11], until[11];
         snprintf(first, sizeof first, "%d-01-04", year);
-        sd_date(limit, until);
-        h->found = sd_between(&g->rng, first, until);
+        demo_gen_date(limit, until);
+        h->found = demo_gen_between(&g->rng, first, until);
     }
 }
 
@@ -717,7 +639,7 @@ static int sd_by_found(const void *a, const void *b)
 /* Open long enough in 2021 to have found and closed a hazard there. */
 static int sd_in_2021(const sd_school *s)
 {
-    return s->closed == 0 || s->closed >= sd_day("2021-04-01");
+    return s->closed == 0 || s->closed >= demo_gen_day("2021-04-01");
 }
 
 /* The 879 hazards of 2021: one at each of 350+ schools open in 2021 (those
@@ -729,22 +651,23 @@ static void sd_plan_2021(sd_gen *g, sd_hazard *hz)
     int open = 0;
     for (int i = 0; i < g->nschools; i++)
         open += sd_in_2021(&g->schools[i]);
-    int distinct = open - sd_range(&g->rng, 2, 6);
+    int distinct = open - demo_rng_range(&g->rng, 2, 6);
     if (distinct < SD_MIN_SCHOOLS)
         distinct = open < SD_MIN_SCHOOLS ? open : SD_MIN_SCHOOLS;
     for (int i = 0; i < g->nschools; i++)
         g->schools[i].planned = sd_in_2021(&g->schools[i]) ? 1 : -1;
     for (int left = open - distinct; left > 0;) {
-        sd_school *s = &g->schools[sd_range(&g->rng, 0, g->nschools - 1)];
+        sd_school *s = &g->schools[demo_rng_range(&g->rng, 0, g->nschools - 1)];
         if (s->planned == 1) {
             s->planned = 0;
             left--;
         }
     }
     for (int extra = SD_HAZARDS_2021 - distinct; extra > 0;) {
-        sd_school *s = &g->schools[sd_range(&g->rng, 0, g->nschools - 1)];
+        sd_school *s = &g->schools[demo_rng_range(&g->rng, 0, g->nschools - 1)];
         int weight = 1 + s->pupils / 400, cap = s->pupils >= 1000 ? 6 : 4;
-        if (s->planned < 1 || s->closed || s->planned >= cap || sd_range(&g->rng, 1, 8) > weight)
+        if (s->planned < 1 || s->closed || s->planned >= cap ||
+            demo_rng_range(&g->rng, 1, 8) > weight)
             continue;
         s->planned++;
         extra--;
@@ -756,15 +679,15 @@ static void sd_plan_2021(sd_gen *g, sd_hazard *hz)
             hz[n].cat = sd_pick_cat(&g->rng, &g->schools[i]);
             n++;
         }
-    for (int majors = sd_range(&g->rng, 20, 26); majors > 0;) {
-        sd_hazard *h = &hz[sd_range(&g->rng, 0, SD_HAZARDS_2021 - 1)];
-        if (!h->major && sd_major_cat(h->cat)) {
+    for (int majors = demo_rng_range(&g->rng, 20, 26); majors > 0;) {
+        sd_hazard *h = &hz[demo_rng_range(&g->rng, 0, SD_HAZARDS_2021 - 1)];
+        if (!h->major && safety_demo_major_cat(h->cat)) {
             h->major = 1;
             majors--;
         }
     }
     for (int i = 0; i < SD_HAZARDS_2021; i++) {
-        hz[i].tmpl = sd_pick_template(&g->rng, hz[i].cat, hz[i].major);
+        hz[i].tmpl = safety_demo_template_pick(&g->rng, hz[i].cat, hz[i].major);
         sd_find(g, &hz[i], 2021);
     }
     qsort(hz, SD_HAZARDS_2021, sizeof *hz, sd_by_found);
@@ -776,7 +699,7 @@ static int sd_insert_inspection(sd_gen *g, const sd_inspection_def *d, int64_t *
 {
     char cats[64] = "";
     size_t used = 0;
-    for (int c = 0; c < SD_CATS; c++)
+    for (int c = 0; c < SAFETY_DEMO_CATS; c++)
         if (d->cats & CB(c))
             used += (size_t)snprintf(cats + used, sizeof cats - used, "%s%lld", used ? "," : "",
                                      (long long)g->cat_ids[c]);
@@ -788,7 +711,7 @@ static int sd_insert_inspection(sd_gen *g, const sd_inspection_def *d, int64_t *
                 sd_sv(cats),
                 SV_T(d->note),
                 g->verifier_id ? SV_I(g->verifier_id) : SV_NUL,
-                SV_I(sd_day(d->on_date) - 10 * 24 * 3600 + 9 * 3600)};
+                SV_I(demo_gen_day(d->on_date) - 10 * 24 * 3600 + 9 * 3600)};
     int rc =
         db_insert(g->db,
                   "INSERT INTO inspections (org_id, path, name, kind, on_date, category_ids, note, "
@@ -821,7 +744,7 @@ static int sd_inspections(sd_gen *g)
     for (int i = 0; i < SD_INSPECTIONS; i++) {
         const sd_inspection_def *d = &sd_inspection_defs[i];
         int rc = sd_insert_inspection(g, d, &g->inspection_ids[i]);
-        int64_t on = sd_day(d->on_date);
+        int64_t on = demo_gen_day(d->on_date);
         for (int k = 0; k < g->nschools && rc == STORE_OK; k++) {
             if (!sd_open_on(&g->schools[k], on))
                 continue;
@@ -864,7 +787,7 @@ static int sd_attribute(sd_gen *g, int64_t hazard_id, int64_t user_id, const cha
 /* A time on day for the seq-th step of a hazard (later steps later). */
 static int64_t sd_at(sd_gen *g, int64_t day, int seq)
 {
-    return day + (8 + seq) * 3600 + sd_range(&g->rng, 0, 3599);
+    return day + (8 + seq) * 3600 + demo_rng_range(&g->rng, 0, 3599);
 }
 
 static int sd_step(sd_gen *g, int64_t id, const char *to, const char *comment, int64_t day, int seq,
@@ -872,7 +795,7 @@ static int sd_step(sd_gen *g, int64_t id, const char *to, const char *comment, i
 {
     char on[11];
     refusal e = {0};
-    sd_date(day, on);
+    demo_gen_date(day, on);
     int rc = hazards_transition(g->db, NULL, NULL, id, to, comment, on, sd_at(g, day, seq), 0, &e);
     if (rc != STORE_OK)
         return sd_fail(g, to, rc, &e);
@@ -891,10 +814,10 @@ static int sd_register(sd_gen *g, const sd_hazard *h, int plan, int64_t deadline
                        int64_t *step_id)
 {
     const sd_school *s = &g->schools[h->school];
-    const sd_template *t = &sd_templates[h->tmpl];
+    const safety_demo_template *t = &safety_demo_templates[h->tmpl];
     char found_on[11], deadline_on[11], found_by[96], responsible[64], person[24];
-    sd_date(h->found, found_on);
-    sd_date(deadline, deadline_on);
+    demo_gen_date(h->found, found_on);
+    demo_gen_date(deadline, deadline_on);
     sd_person(&g->rng, person, sizeof person);
     if (h->inspection >= 0)
         snprintf(found_by, sizeof found_by, "%s教体局安全检查组", g->county_name);
@@ -905,7 +828,7 @@ static int sd_register(sd_gen *g, const sd_hazard *h, int plan, int64_t deadline
                  sd_kindergarten(s) ? "园长" : "校长");
     else {
         sd_person(&g->rng, person, sizeof person);
-        snprintf(responsible, sizeof responsible, "%s（%s）", person, SD_PICK(&g->rng, sd_posts));
+        snprintf(responsible, sizeof responsible, "%s（%s）", person, DEMO_PICK(&g->rng, sd_posts));
     }
     json_t *in = json_object();
     if (!in)
@@ -920,7 +843,7 @@ static int sd_register(sd_gen *g, const sd_hazard *h, int plan, int64_t deadline
     if (h->inspection >= 0)
         json_object_set_new(in, "inspection_id", json_integer(g->inspection_ids[h->inspection]));
     if (plan) {
-        int funds = sd_range(&g->rng, t->funds_lo, t->funds_hi);
+        int funds = demo_rng_range(&g->rng, t->funds_lo, t->funds_hi);
         funds = funds >= 1000 ? funds / 100 * 100 : funds / 10 * 10;
         sd_set_text(in, "measures", t->measures);
         sd_set_text(in, "responsible", responsible);
@@ -964,24 +887,26 @@ static void sd_fit(int *gaps, int n, int room)
 static int sd_hazard_2021(sd_gen *g, const sd_hazard *h)
 {
     const sd_school *s = &g->schools[h->school];
-    int returned = sd_chance(&g->rng, h->major ? 25 : 8);
-    int photos = h->major || sd_chance(&g->rng, 15);
+    int returned = demo_rng_chance(&g->rng, h->major ? 25 : 8);
+    int photos = h->major || demo_rng_chance(&g->rng, 15);
     /* Days: to 开始整改, to 提交验收, to 退回, to 再次提交, to 销号. */
-    int gaps[5] = {sd_range(&g->rng, 0, 3),
-                   h->major                 ? sd_range(&g->rng, 20, 70)
-                   : sd_chance(&g->rng, 60) ? sd_range(&g->rng, 1, 10)
-                                            : sd_range(&g->rng, 8, 30),
-                   returned ? sd_range(&g->rng, 1, 3) : 0, returned ? sd_range(&g->rng, 2, 8) : 0,
-                   h->major ? sd_range(&g->rng, 2, 7) : sd_range(&g->rng, 0, 4)};
-    int64_t last = s->closed ? s->closed - SD_DAY : sd_day("2021-12-31");
-    sd_fit(gaps, 5, (int)((last - h->found) / SD_DAY));
-    int64_t start = h->found + gaps[0] * SD_DAY, submit = start + gaps[1] * SD_DAY;
-    int64_t back = submit + gaps[2] * SD_DAY, resubmit = back + gaps[3] * SD_DAY;
-    int64_t close = resubmit + gaps[4] * SD_DAY;
+    int gaps[5] = {demo_rng_range(&g->rng, 0, 3),
+                   h->major                       ? demo_rng_range(&g->rng, 20, 70)
+                   : demo_rng_chance(&g->rng, 60) ? demo_rng_range(&g->rng, 1, 10)
+                                                  : demo_rng_range(&g->rng, 8, 30),
+                   returned ? demo_rng_range(&g->rng, 1, 3) : 0,
+                   returned ? demo_rng_range(&g->rng, 2, 8) : 0,
+                   h->major ? demo_rng_range(&g->rng, 2, 7) : demo_rng_range(&g->rng, 0, 4)};
+    int64_t last = s->closed ? s->closed - DEMO_GEN_DAY : demo_gen_day("2021-12-31");
+    sd_fit(gaps, 5, (int)((last - h->found) / DEMO_GEN_DAY));
+    int64_t start = h->found + gaps[0] * DEMO_GEN_DAY, submit = start + gaps[1] * DEMO_GEN_DAY;
+    int64_t back = submit + gaps[2] * DEMO_GEN_DAY, resubmit = back + gaps[3] * DEMO_GEN_DAY;
+    int64_t close = resubmit + gaps[4] * DEMO_GEN_DAY;
     int64_t deadline =
-        h->found + (h->major ? sd_range(&g->rng, 30, 90) : sd_range(&g->rng, 7, 30)) * SD_DAY;
-    if (deadline < close && sd_chance(&g->rng, 85))
-        deadline = close + sd_range(&g->rng, 0, 5) * SD_DAY;
+        h->found + (h->major ? demo_rng_range(&g->rng, 30, 90) : demo_rng_range(&g->rng, 7, 30)) *
+                       DEMO_GEN_DAY;
+    if (deadline < close && demo_rng_chance(&g->rng, 85))
+        deadline = close + demo_rng_range(&g->rng, 0, 5) * DEMO_GEN_DAY;
 
     int64_t id = 0, step = 0;
     int64_t closer_id = h->major ? g->verifier_id : s->user_id;
@@ -996,8 +921,8 @@ static int sd_hazard_2021(sd_gen *g, const sd_hazard *h)
         rc = sd_step(g, id, "待验收", "已按整改方案整改到位，申请验收", submit, 2, s->user_id,
                      s->username, &step);
     if (rc == STORE_OK && returned) {
-        rc = sd_step(g, id, "退回", SD_PICK(&g->rng, sd_return_reasons), back, 3, closer_id, closer,
-                     NULL);
+        rc = sd_step(g, id, "退回", DEMO_PICK(&g->rng, safety_demo_return_reasons), back, 3,
+                     closer_id, closer, NULL);
         if (rc == STORE_OK)
             rc = sd_step(g, id, "待验收", "已按验收意见重新整改，再次申请验收", resubmit, 4,
                          s->user_id, s->username, &step);
@@ -1016,11 +941,12 @@ static int sd_hazard_2021(sd_gen *g, const sd_hazard *h)
 static int sd_hazard_2022(sd_gen *g, const sd_hazard *h, int state, int returned)
 {
     const sd_school *s = &g->schools[h->school];
-    int plan = state > SD_REGISTERED || sd_chance(&g->rng, 50);
+    int plan = state > SD_REGISTERED || demo_rng_chance(&g->rng, 50);
     int64_t deadline =
-        h->found + (h->major ? sd_range(&g->rng, 15, 45) : sd_range(&g->rng, 7, 40)) * SD_DAY;
-    int64_t start = h->found + sd_range(&g->rng, 1, 5) * SD_DAY;
-    int64_t submit = start + sd_range(&g->rng, 5, 30) * SD_DAY;
+        h->found + (h->major ? demo_rng_range(&g->rng, 15, 45) : demo_rng_range(&g->rng, 7, 40)) *
+                       DEMO_GEN_DAY;
+    int64_t start = h->found + demo_rng_range(&g->rng, 1, 5) * DEMO_GEN_DAY;
+    int64_t submit = start + demo_rng_range(&g->rng, 5, 30) * DEMO_GEN_DAY;
     int64_t id = 0, step = 0;
     int rc = sd_register(g, h, plan, deadline, &id, &step);
     if (rc == STORE_OK && h->major)
@@ -1032,8 +958,8 @@ static int sd_hazard_2022(sd_gen *g, const sd_hazard *h, int state, int returned
         rc = sd_step(g, id, "待验收", "整改完成，申请验收", submit, 2, s->user_id, s->username,
                      NULL);
     if (rc == STORE_OK && state == SD_RECTIFYING && returned)
-        rc = sd_step(g, id, "退回", SD_PICK(&g->rng, sd_return_reasons),
-                     submit + sd_range(&g->rng, 1, 4) * SD_DAY, 3,
+        rc = sd_step(g, id, "退回", DEMO_PICK(&g->rng, safety_demo_return_reasons),
+                     submit + demo_rng_range(&g->rng, 1, 4) * DEMO_GEN_DAY, 3,
                      h->major ? g->verifier_id : s->user_id, h->major ? g->verifier : s->username,
                      NULL);
     return rc;
@@ -1054,19 +980,19 @@ static int sd_hazards(sd_gen *g, sd_hazard *hz)
 static int sd_plan_2022(sd_gen *g, sd_hazard *hz, int *states, int *returned)
 {
     static const int major_cats[] = {C_BUILDING, C_FIRE, C_DROWN, C_AROUND};
-    int n = sd_range(&g->rng, 40, 60), majors = sd_range(&g->rng, 2, 3);
+    int n = demo_rng_range(&g->rng, 40, 60), majors = demo_rng_range(&g->rng, 2, 3);
     for (int i = 0; i < n; i++) {
         sd_hazard *h = &hz[i];
         memset(h, 0, sizeof *h);
         do
-            h->school = sd_range(&g->rng, 0, g->nschools - 1);
+            h->school = demo_rng_range(&g->rng, 0, g->nschools - 1);
         while (g->schools[h->school].closed != 0);
         h->major = i < majors;
-        h->cat =
-            h->major ? SD_PICK(&g->rng, major_cats) : sd_pick_cat(&g->rng, &g->schools[h->school]);
-        h->tmpl = sd_pick_template(&g->rng, h->cat, h->major);
+        h->cat = h->major ? DEMO_PICK(&g->rng, major_cats)
+                          : sd_pick_cat(&g->rng, &g->schools[h->school]);
+        h->tmpl = safety_demo_template_pick(&g->rng, h->cat, h->major);
         sd_find(g, h, 2022);
-        int roll = sd_range(&g->rng, 1, 100);
+        int roll = demo_rng_range(&g->rng, 1, 100);
         states[i] = h->major          ? (roll <= 50 ? SD_RECTIFYING : SD_CHECKING)
                     : i == majors     ? SD_REGISTERED
                     : i == majors + 1 ? SD_RECTIFYING
@@ -1074,7 +1000,8 @@ static int sd_plan_2022(sd_gen *g, sd_hazard *hz, int *states, int *returned)
                     : roll <= 30      ? SD_REGISTERED
                     : roll <= 70      ? SD_RECTIFYING
                                       : SD_CHECKING;
-        returned[i] = states[i] == SD_RECTIFYING && (i == majors + 1 || sd_chance(&g->rng, 30));
+        returned[i] =
+            states[i] == SD_RECTIFYING && (i == majors + 1 || demo_rng_chance(&g->rng, 30));
     }
     return n;
 }
@@ -1086,7 +1013,7 @@ static int sd_insert_activity(sd_gen *g, const sd_school *s, const char *kind, c
                               const char *note)
 {
     char on[11];
-    sd_date(day, on);
+    demo_gen_date(day, on);
     sval p[] = {SV_I(s->id),
                 SV_T(s->path),
                 SV_T(kind),
@@ -1111,9 +1038,9 @@ static int sd_insert_activity(sd_gen *g, const sd_school *s, const char *kind, c
 }
 
 /* A school day of 2021 (terms: 01-04..01-20, 03-01..07-09, 09-01..12-31). */
-static int64_t sd_school_day(sd_rng *r)
+static int64_t sd_school_day(demo_rng *r)
 {
-    int n = sd_range(r, 0, 16 + 130 + 121), offset;
+    int n = demo_rng_range(r, 0, 16 + 130 + 121), offset;
     const char *base;
     if (n <= 16) {
         base = "2021-01-04";
@@ -1125,15 +1052,15 @@ static int64_t sd_school_day(sd_rng *r)
         base = "2021-09-01";
         offset = n - 147;
     }
-    return sd_day(base) + offset * SD_DAY;
+    return demo_gen_day(base) + offset * DEMO_GEN_DAY;
 }
 
 /* A school open at the end of 2021, bigger schools more often. */
 static sd_school *sd_some_school(sd_gen *g)
 {
     for (;;) {
-        sd_school *s = &g->schools[sd_range(&g->rng, 0, g->nschools - 1)];
-        if (s->closed == 0 && sd_range(&g->rng, 1, 6) <= 1 + s->pupils / 600)
+        sd_school *s = &g->schools[demo_rng_range(&g->rng, 0, g->nschools - 1)];
+        if (s->closed == 0 && demo_rng_range(&g->rng, 1, 6) <= 1 + s->pupils / 600)
             return s;
     }
 }
@@ -1143,9 +1070,9 @@ typedef struct sd_theme {
     const char *from, *to; /* NULL: any school day */
 } sd_theme;
 
-static int64_t sd_theme_day(sd_rng *r, const sd_theme *t)
+static int64_t sd_theme_day(demo_rng *r, const sd_theme *t)
 {
-    return t->from ? sd_between(r, t->from, t->to) : sd_school_day(r);
+    return t->from ? demo_gen_between(r, t->from, t->to) : sd_school_day(r);
 }
 
 static int sd_education(sd_gen *g)
@@ -1168,14 +1095,14 @@ static int sd_education(sd_gen *g)
         {"疫情防控知识教育", NULL, NULL},
         {"法治安全教育讲座", NULL, NULL},
     };
-    int events = sd_range(&g->rng, 306, 338);
+    int events = demo_rng_range(&g->rng, 306, 338);
     for (int i = 0; i < events; i++) {
         sd_school *s = sd_some_school(g);
-        const sd_theme *t = &SD_PICK(&g->rng, themes);
-        int participants = s->pupils * sd_range(&g->rng, 40, 100) / 100 + s->staff / 2;
+        const sd_theme *t = &DEMO_PICK(&g->rng, themes);
+        int participants = s->pupils * demo_rng_range(&g->rng, 40, 100) / 100 + s->staff / 2;
         int rc = sd_insert_activity(
             g, s, "安全教育", t->title, sd_theme_day(&g->rng, t), participants, 0,
-            sd_chance(&g->rng, 30) ? sd_range(&g->rng, 2, 30) * 100 : -1, NULL);
+            demo_rng_chance(&g->rng, 30) ? demo_rng_range(&g->rng, 2, 30) * 100 : -1, NULL);
         if (rc != STORE_OK)
             return rc;
     }
@@ -1198,10 +1125,11 @@ static int sd_drill(sd_gen *g, sd_school *s)
         {{"食物中毒应急处置演练", NULL, NULL}, 0},
         {{"疫情防控应急演练", NULL, NULL}, 1},
     };
-    int k = sd_range(&g->rng, 0, SD_COUNT(drills) - 1);
-    int participants = drills[k].everyone
-                           ? (s->pupils + s->staff) * sd_range(&g->rng, 85, 100) / 100
-                           : s->staff * sd_range(&g->rng, 60, 100) / 100 + sd_range(&g->rng, 2, 12);
+    int k = demo_rng_range(&g->rng, 0, DEMO_COUNT(drills) - 1);
+    int participants =
+        drills[k].everyone
+            ? (s->pupils + s->staff) * demo_rng_range(&g->rng, 85, 100) / 100
+            : s->staff * demo_rng_range(&g->rng, 60, 100) / 100 + demo_rng_range(&g->rng, 2, 12);
     return sd_insert_activity(g, s, "应急演练", drills[k].theme.title,
                               sd_theme_day(&g->rng, &drills[k].theme), participants, 0, -1, NULL);
 }
@@ -1218,7 +1146,7 @@ static int sd_drills(sd_gen *g)
                 rc = sd_drill(g, &g->schools[i]);
             held += 2;
         }
-    for (int target = sd_range(&g->rng, 812, 850); held < target && rc == STORE_OK; held++)
+    for (int target = demo_rng_range(&g->rng, 812, 850); held < target && rc == STORE_OK; held++)
         rc = sd_drill(g, sd_some_school(g));
     return rc;
 }
@@ -1229,10 +1157,10 @@ static int sd_purchases(sd_gen *g, const char *kind, const char *const *titles, 
 {
     for (int total = 0; total < target;) {
         sd_school *s = sd_some_school(g);
-        int quantity = sd_range(&g->rng, q_lo, q_hi) * (1 + s->pupils / 1500);
-        int rc = sd_insert_activity(g, s, kind, titles[sd_range(&g->rng, 0, ntitles - 1)],
-                                    sd_school_day(&g->rng), 0, quantity,
-                                    (double)quantity * sd_range(&g->rng, price_lo, price_hi), NULL);
+        int quantity = demo_rng_range(&g->rng, q_lo, q_hi) * (1 + s->pupils / 1500);
+        int rc = sd_insert_activity(
+            g, s, kind, titles[demo_rng_range(&g->rng, 0, ntitles - 1)], sd_school_day(&g->rng), 0,
+            quantity, (double)quantity * demo_rng_range(&g->rng, price_lo, price_hi), NULL);
         if (rc != STORE_OK)
             return rc;
         total += quantity;
@@ -1249,18 +1177,18 @@ static int sd_extinguishers(sd_gen *g, int target)
         sd_school *s = &g->schools[i];
         if (s->closed)
             continue;
-        int quantity = 4 + s->pupils / 60 + sd_range(&g->rng, 0, 6);
+        int quantity = 4 + s->pupils / 60 + demo_rng_range(&g->rng, 0, 6);
         rc = sd_insert_activity(g, s, "灭火器", "灭火器年度检验充装",
-                                sd_between(&g->rng, "2021-03-01", "2021-04-30"), 0, quantity,
-                                quantity * sd_range(&g->rng, 25, 45), "消防器材年度维护");
+                                demo_gen_between(&g->rng, "2021-03-01", "2021-04-30"), 0, quantity,
+                                quantity * demo_rng_range(&g->rng, 25, 45), "消防器材年度维护");
         total += quantity;
     }
     while (rc == STORE_OK && total < target) {
         sd_school *s = sd_some_school(g);
-        int quantity = 5 + s->pupils / 100 + sd_range(&g->rng, 0, 10);
+        int quantity = 5 + s->pupils / 100 + demo_rng_range(&g->rng, 0, 10);
         rc = sd_insert_activity(g, s, "灭火器", "更换过期灭火器",
-                                sd_between(&g->rng, "2021-09-01", "2021-11-30"), 0, quantity,
-                                quantity * sd_range(&g->rng, 60, 120), NULL);
+                                demo_gen_between(&g->rng, "2021-09-01", "2021-11-30"), 0, quantity,
+                                quantity * demo_rng_range(&g->rng, 60, 120), NULL);
         total += quantity;
     }
     return rc;
@@ -1274,23 +1202,24 @@ static int sd_repairs(sd_gen *g)
                                         "维修教师厕所及化粪池", "加固校门立柱，更换电动伸缩门"};
     int picked[SD_REPAIRED], n = 0;
     while (n < SD_REPAIRED) {
-        int k = sd_range(&g->rng, 0, g->nschools - 1), dup = 0;
+        int k = demo_rng_range(&g->rng, 0, g->nschools - 1), dup = 0;
         for (int i = 0; i < n && !dup; i++)
             dup = picked[i] == k;
         if (!dup && g->schools[k].closed == 0 && strcmp(g->schools[k].area, "城区") != 0)
             picked[n++] = k;
-        else if (!dup && g->schools[k].closed == 0 && sd_chance(&g->rng, 15))
+        else if (!dup && g->schools[k].closed == 0 && demo_rng_chance(&g->rng, 15))
             picked[n++] = k;
     }
     for (int i = 0; i < n; i++) {
         sd_school *s = &g->schools[picked[i]];
-        for (int r = 0, times = 1 + sd_chance(&g->rng, 25); r < times; r++) {
-            int flood = sd_chance(&g->rng, 70);
-            int rc = sd_insert_activity(g, s, "维修", SD_PICK(&g->rng, works),
-                                        flood ? sd_between(&g->rng, "2021-07-26", "2021-11-30")
-                                              : sd_between(&g->rng, "2021-03-15", "2021-07-15"),
-                                        0, 0, sd_range(&g->rng, 20, 350) * 1000,
-                                        flood ? "“7·20”特大暴雨灾后重建" : NULL);
+        for (int r = 0, times = 1 + demo_rng_chance(&g->rng, 25); r < times; r++) {
+            int flood = demo_rng_chance(&g->rng, 70);
+            int rc =
+                sd_insert_activity(g, s, "维修", DEMO_PICK(&g->rng, works),
+                                   flood ? demo_gen_between(&g->rng, "2021-07-26", "2021-11-30")
+                                         : demo_gen_between(&g->rng, "2021-03-15", "2021-07-15"),
+                                   0, 0, demo_rng_range(&g->rng, 20, 350) * 1000,
+                                   flood ? "“7·20”特大暴雨灾后重建" : NULL);
             if (rc != STORE_OK)
                 return rc;
         }
@@ -1310,15 +1239,15 @@ static int sd_activities(sd_gen *g)
     if (rc == STORE_OK)
         rc = sd_drills(g);
     if (rc == STORE_OK)
-        rc = sd_purchases(g, "安防器材", equipment, SD_COUNT(equipment),
-                          3000 + sd_range(&g->rng, 40, 260), 4, 24, 80, 600);
+        rc = sd_purchases(g, "安防器材", equipment, DEMO_COUNT(equipment),
+                          3000 + demo_rng_range(&g->rng, 40, 260), 4, 24, 80, 600);
     if (rc == STORE_OK)
-        rc = sd_extinguishers(g, 7000 + sd_range(&g->rng, 50, 400));
+        rc = sd_extinguishers(g, 7000 + demo_rng_range(&g->rng, 50, 400));
     if (rc == STORE_OK)
         rc = sd_repairs(g);
     if (rc == STORE_OK)
-        rc = sd_purchases(g, "宣传版面", boards, SD_COUNT(boards), 600 + sd_range(&g->rng, 10, 120),
-                          2, 8, 80, 300);
+        rc = sd_purchases(g, "宣传版面", boards, DEMO_COUNT(boards),
+                          600 + demo_rng_range(&g->rng, 10, 120), 2, 8, 80, 300);
     return rc;
 }
 
@@ -1342,13 +1271,13 @@ static int sd_insert_vaccination(sd_gen *g, const sd_school *s, const char *peri
 
 /* Not vaccinated among eligible: none at half the schools and at small
  * ones (all done), a few (contraindications) at most, 2-3% where low. */
-static int sd_unvaccinated(sd_rng *r, int eligible, int low)
+static int sd_unvaccinated(demo_rng *r, int eligible, int low)
 {
     if (low)
-        return eligible * sd_range(r, 20, 29) / 1000;
-    if (sd_chance(r, 50))
+        return eligible * demo_rng_range(r, 20, 29) / 1000;
+    if (demo_rng_chance(r, 50))
         return 0;
-    return sd_range(r, 0, eligible * 6 / 1000);
+    return demo_rng_range(r, 0, eligible * 6 / 1000);
 }
 
 /* Period 2021-12 for every open school; the county rate 99%+ for both. */
@@ -1358,12 +1287,13 @@ static int sd_vaccinations(sd_gen *g)
     if (!missing)
         return sd_fail(g, "内存不足", STORE_ERROR, NULL);
     int64_t staff = 0, staff_missing = 0, pupils = 0, pupils_missing = 0;
-    int low_left = sd_range(&g->rng, 3, 5);
+    int low_left = demo_rng_range(&g->rng, 3, 5);
     for (int i = 0; i < g->nschools; i++) {
         sd_school *s = &g->schools[i];
         if (s->closed)
             continue;
-        int low = low_left > 0 && s->pupils >= 200 && s->pupils < 800 && sd_chance(&g->rng, 5);
+        int low =
+            low_left > 0 && s->pupils >= 200 && s->pupils < 800 && demo_rng_chance(&g->rng, 5);
         low_left -= low;
         missing[2 * i] = sd_unvaccinated(&g->rng, s->staff, low);
         missing[2 * i + 1] = sd_unvaccinated(&g->rng, s->pupils, low);
@@ -1391,7 +1321,8 @@ static int sd_vaccinations(sd_gen *g)
         if (!s->closed)
             rc = sd_insert_vaccination(g, s, "2021-12", s->staff, s->staff - missing[2 * i],
                                        s->pupils, s->pupils - missing[2 * i + 1],
-                                       sd_between(&g->rng, "2021-12-20", "2021-12-30") + 16 * 3600);
+                                       demo_gen_between(&g->rng, "2021-12-20", "2021-12-30") +
+                                           16 * 3600);
     }
     free(missing);
     return rc;
@@ -1411,22 +1342,19 @@ static int sd_summary(sd_gen *g)
         {"safety_activity", g->activities, "安全活动"},
         {"vaccination", g->vaccinations, "疫苗接种"},
     };
-    for (int i = 0; i < SD_COUNT(kinds); i++) {
-        json_t *after = json_pack("{sI sI ss ss}", "count", (json_int_t)kinds[i].count, "seed",
-                                  (json_int_t)g->seed, "what", kinds[i].what, "note", SD_NOTE);
-        if (!after)
-            return sd_fail(g, "内存不足", STORE_ERROR, NULL);
-        if (i == 0) {
+    for (int i = 0; i < DEMO_COUNT(kinds); i++) {
+        json_t *after =
+            json_pack("{sI sI ss ss}", "count", (json_int_t)kinds[i].count, "seed",
+                      (json_int_t)g->seed, "what", kinds[i].what, "note", DEMO_GEN_NOTE);
+        if (i == 0) { /* (jansson ignores a set on NULL) */
             json_object_set_new(after, "steps", json_integer(g->steps));
             json_object_set_new(after, "photos", json_integer(g->photos));
         } else if (i == 1) {
             json_object_set_new(after, "schools", json_integer(g->inspection_rows));
         }
-        int rc = audit_write(g->db, NULL, NULL, "import", kinds[i].entity, 0, g->county_path, NULL,
-                             after);
-        json_decref(after);
+        int rc = demo_gen_audit(g->db, kinds[i].entity, g->county_path, after, g->err, g->err_size);
         if (rc != STORE_OK)
-            return sd_fail(g, "审计", rc, NULL);
+            return rc;
     }
     return STORE_OK;
 }
@@ -1493,381 +1421,5 @@ int safety_demo_generate(store_db *db, uint64_t seed, int64_t county_org_id, cha
     free(g->found_at);
     free(g->schools);
     free(g);
-    return rc;
-}
-
-/* -------------------------------------------------------------- benchmark */
-
-#define SB_HAZARD_COLS 20
-#define SB_STEP_COLS 9
-#define SB_HAZARD_ROWS 100 /* rows per multi-row INSERT */
-#define SB_STEP_ROWS 200
-#define SB_PEOPLE 256
-
-static const char *const sb_hazard_sql_head =
-    "INSERT INTO hazards (id, school_id, path, category_id, grade, supervised, location, "
-    "description, "
-    "found_on, found_by, measures, responsible, funds, deadline, interim, status, returned, "
-    "closed_on, "
-    "created_at, updated_at) VALUES ";
-static const char *const sb_step_sql_head =
-    "INSERT INTO hazard_steps (id, hazard_id, action, from_status, to_status, comment, username, "
-    "on_date, at) "
-    "VALUES ";
-
-typedef struct sb_school {
-    int64_t id;
-    char *path;
-    char *username;
-} sb_school;
-
-typedef struct sb_gen {
-    store_db *db;
-    sd_rng rng;
-    char *err;
-    size_t err_size;
-    sb_school *schools;
-    int nschools;
-    int64_t cat_ids[SD_CATS];
-    char (*dates)[11]; /* day index from 2019-01-01 -> 'YYYY-MM-DD' */
-    int ndays, today;
-    char people[SB_PEOPLE][48];
-    int64_t next_hazard, next_step;
-    sval *hv, *sv; /* pending rows' parameters */
-    int nh, ns;
-    char *hazard_sql, *step_sql; /* for full batches */
-    long hazards, steps;
-} sb_gen;
-
-static int sb_fail(sb_gen *b, const char *what, int rc)
-{
-    snprintf(b->err, b->err_size, "%s: %s", what, db_errmsg(b->db));
-    return rc == STORE_OK ? STORE_ERROR : rc;
-}
-
-/* "INSERT ... VALUES (?, ...), (?, ...)" for rows rows of cols columns. */
-static char *sb_sql(const char *head, int rows, int cols)
-{
-    strbuf sb = STRBUF_INIT;
-    sb_append(&sb, head);
-    for (int r = 0; r < rows; r++) {
-        sb_append(&sb, r ? ", (" : "(");
-        for (int c = 0; c < cols; c++)
-            sb_append(&sb, c ? ", ?" : "?");
-        sb_appendc(&sb, ')');
-    }
-    return sb_steal(&sb);
-}
-
-static int sb_flush_rows(sb_gen *b, const char *head, char *full_sql, int full_rows, sval *v,
-                         int *n, int cols, const char *what)
-{
-    if (*n == 0)
-        return STORE_OK;
-    char *sql = *n == full_rows ? full_sql : sb_sql(head, *n, cols);
-    int rc = db_exec(b->db, sql, v, *n * cols);
-    if (sql != full_sql)
-        free(sql);
-    if (rc != STORE_OK)
-        return sb_fail(b, what, rc);
-    *n = 0;
-    return STORE_OK;
-}
-
-static int sb_flush(sb_gen *b)
-{
-    int rc = sb_flush_rows(b, sb_hazard_sql_head, b->hazard_sql, SB_HAZARD_ROWS, b->hv, &b->nh,
-                           SB_HAZARD_COLS, "写入隐患");
-    if (rc == STORE_OK)
-        rc = sb_flush_rows(b, sb_step_sql_head, b->step_sql, SB_STEP_ROWS, b->sv, &b->ns,
-                           SB_STEP_COLS, "写入隐患步骤");
-    return rc;
-}
-
-/* Queue one step of hazard_id; flushes when the batch is full (the hazard
- * rows first, for the foreign key). */
-static int sb_step(sb_gen *b, int64_t hazard_id, const char *action, const char *from,
-                   const char *to, const char *comment, const char *username, int day, int seq)
-{
-    if (b->ns == SB_STEP_ROWS) {
-        int rc = sb_flush(b);
-        if (rc != STORE_OK)
-            return rc;
-    }
-    sval *v = b->sv + b->ns * SB_STEP_COLS;
-    int64_t at = sd_day("2019-01-01") + (int64_t)day * SD_DAY + (8 + seq) * 3600 +
-                 sd_range(&b->rng, 0, 3599);
-    v[0] = SV_I(b->next_step++);
-    v[1] = SV_I(hazard_id);
-    v[2] = SV_T(action);
-    v[3] = SV_T(from);
-    v[4] = SV_T(to);
-    v[5] = SV_T(comment);
-    v[6] = SV_T(username);
-    v[7] = SV_T(b->dates[day]);
-    v[8] = SV_I(at);
-    b->ns++;
-    b->steps++;
-    return STORE_OK;
-}
-
-static int sb_min(int a, int b)
-{
-    return a < b ? a : b;
-}
-
-/* One synthetic hazard with its steps. */
-static int sb_hazard(sb_gen *b)
-{
-    static const char *const status_names[] = {"已登记", "整改中", "待验收", "已销号"};
-    if (b->nh == SB_HAZARD_ROWS) {
-        int rc = sb_flush(b);
-        if (rc != STORE_OK)
-            return rc;
-    }
-    const sb_school *s = &b->schools[sd_range(&b->rng, 0, b->nschools - 1)];
-    int n = sd_range(&b->rng, 1, 100), cat = 0;
-    while (cat < SD_CATS - 1 && n > sd_cat_weight[cat])
-        n -= sd_cat_weight[cat++];
-    int major = sd_major_cat(cat) && sd_range(&b->rng, 1, 1000) <= 25;
-    const sd_template *t = &sd_templates[sd_pick_template(&b->rng, cat, major)];
-    int found = sd_range(&b->rng, 0, b->today);
-    int age = b->today - found;
-    int roll = sd_range(&b->rng, 1, 100);
-    int state = age > 180    ? (roll <= 96 ? SD_CLOSED : roll % 3)
-                : roll <= 50 ? SD_CLOSED
-                : roll <= 67 ? SD_REGISTERED
-                : roll <= 84 ? SD_RECTIFYING
-                             : SD_CHECKING;
-    int returned = sd_chance(&b->rng, 8) && state >= SD_RECTIFYING;
-    int plan = state > SD_REGISTERED || sd_chance(&b->rng, 50);
-    int deadline = sb_min(found + sd_range(&b->rng, 7, major ? 90 : 40), b->ndays - 1);
-    int start = sb_min(found + sd_range(&b->rng, 0, 3), b->today);
-    int submit = sb_min(start + sd_range(&b->rng, 1, 30), b->today);
-    int back = sb_min(submit + sd_range(&b->rng, 1, 3), b->today);
-    int resubmit = sb_min(back + sd_range(&b->rng, 2, 8), b->today);
-    int close = sb_min((returned ? resubmit : submit) + sd_range(&b->rng, 0, 5), b->today);
-    int last = state == SD_CLOSED       ? close
-               : state == SD_CHECKING   ? (returned ? resubmit : submit)
-               : state == SD_RECTIFYING ? (returned ? back : start)
-                                        : found;
-    const char *school_user = s->username, *closer = major ? "anquan" : s->username;
-    int64_t id = b->next_hazard++;
-    int64_t created = sd_day("2019-01-01") + (int64_t)found * SD_DAY + 8 * 3600;
-
-    sval *v = b->hv + b->nh * SB_HAZARD_COLS;
-    v[0] = SV_I(id);
-    v[1] = SV_I(s->id);
-    v[2] = SV_T(s->path);
-    v[3] = SV_I(b->cat_ids[cat]);
-    v[4] = SV_T(major ? "重大" : "一般");
-    v[5] = SV_I(major);
-    v[6] = SV_T(t->location);
-    v[7] = SV_T(t->description);
-    v[8] = SV_T(b->dates[found]);
-    v[9] = SV_T(b->people[sd_range(&b->rng, 0, SB_PEOPLE - 1)]);
-    v[10] = plan ? SV_T(t->measures) : SV_NUL;
-    v[11] = plan ? SV_T(b->people[sd_range(&b->rng, 0, SB_PEOPLE - 1)]) : SV_NUL;
-    v[12] = plan ? SV_R(sd_range(&b->rng, t->funds_lo, t->funds_hi)) : SV_NUL;
-    v[13] = plan ? SV_T(b->dates[deadline]) : SV_NUL;
-    v[14] = plan ? SV_T(t->interim) : SV_NUL;
-    v[15] = SV_T(status_names[state]);
-    v[16] = SV_I(returned);
-    v[17] = state == SD_CLOSED ? SV_T(b->dates[close]) : SV_NUL;
-    v[18] = SV_I(created);
-    v[19] = SV_I(sd_day("2019-01-01") + (int64_t)last * SD_DAY + 15 * 3600);
-    b->nh++;
-    b->hazards++;
-
-    int rc = sb_step(b, id, "登记", NULL, "已登记", NULL, school_user, found, 0);
-    if (rc == STORE_OK && state >= SD_RECTIFYING)
-        rc = sb_step(b, id, "开始整改", "已登记", "整改中", "开始整改", school_user, start, 1);
-    if (rc == STORE_OK && (state >= SD_CHECKING || returned))
-        rc = sb_step(b, id, "提交验收", "整改中", "待验收", "整改完成，申请验收", school_user,
-                     submit, 2);
-    if (rc == STORE_OK && returned)
-        rc = sb_step(b, id, "退回", "待验收", "整改中", sd_return_reasons[found % 4], closer, back,
-                     3);
-    if (rc == STORE_OK && returned && state >= SD_CHECKING)
-        rc = sb_step(b, id, "提交验收", "整改中", "待验收", "再次申请验收", school_user, resubmit,
-                     4);
-    if (rc == STORE_OK && state == SD_CLOSED)
-        rc = sb_step(b, id, "销号", "待验收", "已销号", "验收合格，予以销号", closer, close, 5);
-    return rc;
-}
-
-/* Schools, categories, the date table and the next ids. */
-static int sb_load(sb_gen *b)
-{
-    json_t *rows = NULL, *row;
-    sval p[] = {SV_T("在办")};
-    int rc = db_query(b->db, "SELECT id, path, code FROM schools WHERE status = ? ORDER BY id", p,
-                      1, &rows);
-    if (rc != STORE_OK)
-        return sb_fail(b, "读取学校", rc);
-    b->schools = calloc(json_array_size(rows) + 1, sizeof *b->schools);
-    if (!b->schools) {
-        json_decref(rows);
-        return sb_fail(b, "内存不足", STORE_ERROR);
-    }
-    size_t i;
-    json_array_foreach(rows, i, row)
-    {
-        sb_school *s = &b->schools[b->nschools++];
-        char username[48];
-        snprintf(username, sizeof username, "s%s", sd_text(row, "code"));
-        s->id = json_integer_value(json_object_get(row, "id"));
-        s->path = strdup(sd_text(row, "path"));
-        s->username = strdup(username);
-        if (!s->path || !s->username) {
-            json_decref(rows);
-            return sb_fail(b, "内存不足", STORE_ERROR);
-        }
-    }
-    json_decref(rows);
-    if (b->nschools == 0) {
-        snprintf(b->err, b->err_size, "数据库中没有在办学校，请先生成县");
-        return STORE_ERROR;
-    }
-    for (int c = 0; c < SD_CATS; c++) {
-        sval n[] = {SV_T(sd_cat_names[c])};
-        rc = db_query_int(b->db, "SELECT id FROM hazard_categories WHERE name = ?", n, 1,
-                          &b->cat_ids[c]);
-        if (rc != STORE_OK)
-            return sb_fail(b, sd_cat_names[c], rc);
-    }
-    rc = db_query_int(b->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM hazards", NULL, 0,
-                      &b->next_hazard);
-    if (rc == STORE_OK)
-        rc = db_query_int(b->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM hazard_steps", NULL, 0,
-                          &b->next_step);
-    if (rc != STORE_OK)
-        return sb_fail(b, "读取编号", rc);
-
-    int64_t first = sd_day("2019-01-01");
-    b->today = (int)((clock_now() - first) / SD_DAY);
-    if (b->today < 0)
-        b->today = 0;
-    b->ndays = b->today + 120; /* deadlines run past today */
-    b->dates = malloc((size_t)b->ndays * sizeof *b->dates);
-    if (!b->dates)
-        return sb_fail(b, "内存不足", STORE_ERROR);
-    for (int d = 0; d < b->ndays; d++)
-        sd_date(first + (int64_t)d * SD_DAY, b->dates[d]);
-    for (int k = 0; k < SB_PEOPLE; k++)
-        sd_person(&b->rng, b->people[k], sizeof b->people[k]);
-    return STORE_OK;
-}
-
-/* PostgreSQL's sequences do not see the ids we chose. */
-static int sb_sequences(sb_gen *b)
-{
-    if (strcmp(db_backend(b->db), "postgres") != 0)
-        return STORE_OK;
-    int rc = db_exec(
-        b->db,
-        "SELECT setval(pg_get_serial_sequence('hazards', 'id'), (SELECT MAX(id) FROM hazards))",
-        NULL, 0);
-    if (rc == STORE_OK)
-        rc = db_exec(b->db,
-                     "SELECT setval(pg_get_serial_sequence('hazard_steps', 'id'), (SELECT MAX(id) "
-                     "FROM hazard_steps))",
-                     NULL, 0);
-    return rc == STORE_OK ? STORE_OK : sb_fail(b, "序列", rc);
-}
-
-/* SQLite's page cache (2 MB by default) is too small for a million
- * random index inserts: 256 MB while the bulk runs (big 1), then back. */
-static int sb_cache(sb_gen *b, int big)
-{
-    if (strcmp(db_backend(b->db), "sqlite") != 0)
-        return STORE_OK;
-    int rc =
-        db_exec(b->db, big ? "PRAGMA cache_size = -262144" : "PRAGMA cache_size = -2000", NULL, 0);
-    return rc == STORE_OK ? STORE_OK : sb_fail(b, "cache_size", rc);
-}
-
-static int sb_run(sb_gen *b, long count)
-{
-    int rc = sb_load(b);
-    if (rc != STORE_OK)
-        return rc;
-    b->hv = calloc((size_t)SB_HAZARD_ROWS * SB_HAZARD_COLS, sizeof *b->hv);
-    b->sv = calloc((size_t)SB_STEP_ROWS * SB_STEP_COLS, sizeof *b->sv);
-    b->hazard_sql = sb_sql(sb_hazard_sql_head, SB_HAZARD_ROWS, SB_HAZARD_COLS);
-    b->step_sql = sb_sql(sb_step_sql_head, SB_STEP_ROWS, SB_STEP_COLS);
-    if (!b->hv || !b->sv || !b->hazard_sql || !b->step_sql)
-        return sb_fail(b, "内存不足", STORE_ERROR);
-    rc = sb_cache(b, 1);
-    if (rc != STORE_OK)
-        return rc;
-    rc = db_begin(b->db);
-    if (rc != STORE_OK) {
-        sb_cache(b, 0);
-        return sb_fail(b, "开始事务", rc);
-    }
-    for (long i = 0; i < count && rc == STORE_OK; i++)
-        rc = sb_hazard(b);
-    if (rc == STORE_OK)
-        rc = sb_flush(b);
-    if (rc == STORE_OK)
-        rc = sb_sequences(b);
-    if (rc == STORE_OK && (rc = safety_counts_rebuild(b->db, NULL)) != STORE_OK)
-        sb_fail(b, "安全汇总计数", rc);
-    if (rc == STORE_OK) {
-        json_t *after = json_pack("{sI sI ss}", "count", (json_int_t)b->hazards, "steps",
-                                  (json_int_t)b->steps, "note",
-                                  "基准测试数据生成（edubureau generate --hazards）：批量写入，"
-                                  "本条为汇总记录，未逐条记录审计");
-        rc = after ? audit_write(b->db, NULL, NULL, "import", "hazard", 0, NULL, NULL, after)
-                   : STORE_ERROR;
-        json_decref(after);
-        if (rc != STORE_OK)
-            sb_fail(b, "审计", rc);
-    }
-    if (rc == STORE_OK) {
-        rc = db_commit(b->db);
-        if (rc != STORE_OK)
-            sb_fail(b, "提交", rc);
-    } else {
-        db_rollback(b->db);
-    }
-    if (rc == STORE_OK) {
-        rc = db_exec(b->db, "ANALYZE", NULL, 0);
-        if (rc != STORE_OK)
-            sb_fail(b, "ANALYZE", rc);
-    }
-    int cache_rc = sb_cache(b, 0);
-    return rc != STORE_OK ? rc : cache_rc;
-}
-
-int safety_demo_bulk(store_db *db, uint64_t seed, long count, safety_bulk_counts *out, char *err,
-                     size_t err_size)
-{
-    sb_gen *b = calloc(1, sizeof *b);
-    if (!b) {
-        snprintf(err, err_size, "内存不足");
-        return STORE_ERROR;
-    }
-    b->db = db;
-    b->rng.state = seed ^ 0xB0B5AFE7B0B5AFE7ULL;
-    b->err = err;
-    b->err_size = err_size;
-    int rc = sb_run(b, count);
-    if (out) {
-        out->hazards = rc == STORE_OK ? b->hazards : 0;
-        out->steps = rc == STORE_OK ? b->steps : 0;
-    }
-    for (int i = 0; i < b->nschools; i++) {
-        free(b->schools[i].path);
-        free(b->schools[i].username);
-    }
-    free(b->schools);
-    free(b->dates);
-    free(b->hv);
-    free(b->sv);
-    free(b->hazard_sql);
-    free(b->step_sql);
-    free(b);
     return rc;
 }

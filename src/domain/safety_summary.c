@@ -33,11 +33,13 @@
 #include "domain/org.h"
 #include "domain/safety_counts.h"
 #include "domain/schools.h"
+#include "http/query.h"
 #include "http/reply.h"
 #include "http/router.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/parse.h"
+#include "util/text.h"
 
 /* The longest period a summary breaks down by month (10 years). */
 #define SUMMARY_MAX_MONTHS 120
@@ -48,38 +50,9 @@ static const char *const summary_statuses[] = {"已登记", "整改中", "待验
 
 /* ------------------------------------------------------ shared helpers */
 
-static int safety_digits(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
-
-int safety_in_list(const char *const *list, const char *text)
-{
-    for (int i = 0; text && list[i]; i++)
-        if (strcmp(list[i], text) == 0)
-            return 1;
-    return 0;
-}
-
-size_t safety_chars(const char *s)
-{
-    size_t n = 0;
-    for (; s && *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 int safety_date_valid(const char *text)
 {
-    int64_t t;
-    if (!text || strlen(text) != 10 || text[4] != '-' || text[7] != '-')
-        return 0;
-    if (!safety_digits(text, 4) || !safety_digits(text + 5, 2) || !safety_digits(text + 8, 2))
-        return 0;
-    return clock_parse(text, &t) == 0;
+    return clock_date_valid(text);
 }
 
 int safety_period_valid(const char *text)
@@ -90,14 +63,6 @@ int safety_period_valid(const char *text)
     memcpy(date, text, 7);
     memcpy(date + 7, "-01", 4);
     return safety_date_valid(date);
-}
-
-void safety_today(char out[11])
-{
-    char now[20];
-    clock_format(clock_now(), now, sizeof now);
-    memcpy(out, now, 10);
-    out[10] = '\0';
 }
 
 int safety_json_count(json_t *obj, const char *key, int64_t *out)
@@ -118,37 +83,6 @@ int safety_json_count(json_t *obj, const char *key, int64_t *out)
         }
     }
     return -1;
-}
-
-const char *safety_json_text(json_t *obj, const char *key)
-{
-    const char *s = json_string_value(json_object_get(obj, key));
-    return s && *s ? s : NULL;
-}
-
-int safety_query_period(req *r, int defaults, const char **from, const char **to)
-{
-    char today[11];
-    *from = req_query(r, "from");
-    *to = req_query(r, "to");
-    if (*from && !safety_date_valid(*from)) {
-        reply_bad_request(r, "from", "开始日期格式应为 YYYY-MM-DD");
-        return -1;
-    }
-    if (*to && !safety_date_valid(*to)) {
-        reply_bad_request(r, "to", "结束日期格式应为 YYYY-MM-DD");
-        return -1;
-    }
-    safety_today(today);
-    if (defaults && !*from)
-        *from = arena_printf(r->a, "%.4s-01-01", *to ? *to : today);
-    if (defaults && !*to)
-        *to = arena_printf(r->a, "%.4s-12-31", *from);
-    if (*from && *to && strcmp(*from, *to) > 0) {
-        reply_bad_request(r, "to", "结束日期不能早于开始日期");
-        return -1;
-    }
-    return 0;
 }
 
 int safety_school_row(store_db *db, int64_t id, json_t **row)
@@ -412,7 +346,7 @@ static int summary_now(req *r, const summary_period *pd, json_t *o)
     char today[11];
     json_t *row = NULL;
     const char *day = today;
-    safety_today(today);
+    clock_today(today);
     sval p[] = {SV_T(day), SV_T(pd->lower), SV_T(pd->upper)};
     int rc = pd->counts
                  ? db_query_one(r->db,
@@ -518,58 +452,46 @@ static void summary_add(summary_tally *t, json_t *rows, const char *day, int clo
     }
 }
 
-/* The found and closed counts of the period from hazard_found_counts and
- * hazard_closed_counts: the unit's rows of the period's months. */
-static int summary_tally_counts(req *r, const summary_period *pd, summary_tally *t)
-{
-    json_t *rows = NULL;
-    sval p[] = {SV_T(pd->lower), SV_T(pd->first_month), SV_T(pd->last_month)};
-    int rc = db_query(r->db,
-                      "SELECT month, grade, category_id, status, n FROM hazard_found_counts "
-                      "WHERE unit_path = ? AND month >= ? AND month <= ?",
-                      p, 3, &rows);
-    if (rc != STORE_OK)
-        return rc;
-    summary_add(t, rows, "month", 0);
-    json_decref(rows);
-    rows = NULL;
-    rc = db_query(r->db,
-                  "SELECT month, grade, category_id, n FROM hazard_closed_counts "
-                  "WHERE unit_path = ? AND month >= ? AND month <= ?",
-                  p, 3, &rows);
-    if (rc != STORE_OK)
-        return rc;
-    summary_add(t, rows, "month", 1);
-    json_decref(rows);
-    return STORE_OK;
-}
+/* The grouped queries of the found (by found_on) and closed (by closed_on)
+ * counts of the period. From the counts: the unit's rows of
+ * hazard_found_counts and hazard_closed_counts for the period's months
+ * (unit, first and last month); else one grouped read of each covering
+ * index in index order (scope range, from, to). */
+static const struct {
+    int counts, closed;
+    const char *day, *sql;
+} summary_tally_sql[] = {
+    {1, 0, "month",
+     "SELECT month, grade, category_id, status, n FROM hazard_found_counts "
+     "WHERE unit_path = ? AND month >= ? AND month <= ?"},
+    {1, 1, "month",
+     "SELECT month, grade, category_id, n FROM hazard_closed_counts "
+     "WHERE unit_path = ? AND month >= ? AND month <= ?"},
+    {0, 0, "found_on",
+     "SELECT found_on, grade, category_id, status, COUNT(*) AS n FROM hazards "
+     "WHERE path >= ? AND path < ? AND found_on >= ? AND found_on <= ? "
+     "GROUP BY found_on, grade, category_id, status"},
+    {0, 1, "closed_on",
+     "SELECT closed_on, grade, category_id, COUNT(*) AS n FROM hazards "
+     "WHERE path >= ? AND path < ? AND status = '已销号' "
+     "AND closed_on >= ? AND closed_on <= ? GROUP BY closed_on, grade, category_id"},
+};
 
-/* The found (by found_on) and closed (by closed_on) counts of the period,
- * each from one grouped read of its covering index in index order. */
+/* The found and closed counts of the period into t (summary_add). */
 static int summary_tally_rows(req *r, const summary_period *pd, const sval *p, summary_tally *t)
 {
-    json_t *rows = NULL;
-    if (pd->counts)
-        return summary_tally_counts(r, pd, t);
-    int rc = db_query(r->db,
-                      "SELECT found_on, grade, category_id, status, COUNT(*) AS n FROM hazards "
-                      "WHERE path >= ? AND path < ? AND found_on >= ? AND found_on <= ? "
-                      "GROUP BY found_on, grade, category_id, status",
-                      p, 4, &rows);
-    if (rc != STORE_OK)
-        return rc;
-    summary_add(t, rows, "found_on", 0);
-    json_decref(rows);
-    rows = NULL;
-    rc = db_query(r->db,
-                  "SELECT closed_on, grade, category_id, COUNT(*) AS n FROM hazards "
-                  "WHERE path >= ? AND path < ? AND status = '已销号' "
-                  "AND closed_on >= ? AND closed_on <= ? GROUP BY closed_on, grade, category_id",
-                  p, 4, &rows);
-    if (rc != STORE_OK)
-        return rc;
-    summary_add(t, rows, "closed_on", 1);
-    json_decref(rows);
+    sval months[] = {SV_T(pd->lower), SV_T(pd->first_month), SV_T(pd->last_month)};
+    for (size_t k = 0; k < sizeof summary_tally_sql / sizeof summary_tally_sql[0]; k++) {
+        json_t *rows = NULL;
+        if (summary_tally_sql[k].counts != pd->counts)
+            continue;
+        int rc = pd->counts ? db_query(r->db, summary_tally_sql[k].sql, months, 3, &rows)
+                            : db_query(r->db, summary_tally_sql[k].sql, p, 4, &rows);
+        if (rc != STORE_OK)
+            return rc;
+        summary_add(t, rows, summary_tally_sql[k].day, summary_tally_sql[k].closed);
+        json_decref(rows);
+    }
     return STORE_OK;
 }
 
@@ -737,11 +659,9 @@ static void safety_summary_handler(req *r)
     char(*months)[8] = arena_alloc(r->a, SUMMARY_MAX_MONTHS * sizeof *months);
     json_t *hazards = NULL, *activities = NULL, *vaccination = NULL, *inspections = NULL;
 
-    if (!access_can_read(u, "safety", u->scope_path)) {
-        reply_forbidden(r);
+    if (req_can_read(r, "safety") != 0)
         return;
-    }
-    if (safety_query_period(r, 1, &pd.from, &pd.to) != 0)
+    if (query_period(r, 1, &pd.from, &pd.to) != 0)
         return;
     int nmonths = safety_months(pd.from, pd.to, months, SUMMARY_MAX_MONTHS);
     if (nmonths < 0) {
@@ -799,12 +719,10 @@ static void safety_alerts_handler(req *r)
     const user_ctx *u = r->user;
     char today[11];
     json_t *rows = NULL, *items = NULL;
-    if (!access_can_read(u, "safety", u->scope_path)) {
-        reply_forbidden(r);
+    if (req_can_read(r, "safety") != 0)
         return;
-    }
     const char *day = today;
-    safety_today(today);
+    clock_today(today);
     sval p[] = {SV_T(u->scope_path), SV_T(org_scope_upper(r->a, u->scope_path)), SV_T(day),
                 SV_I(SUMMARY_MAX_ALERTS)};
     int rc = db_query(r->db,
@@ -863,7 +781,7 @@ static void safety_ledger_handler(req *r)
         reply_bad_request(r, "school_id", "学校无效");
         return;
     }
-    if (safety_query_period(r, 0, &from, &to) != 0)
+    if (query_period(r, 0, &from, &to) != 0)
         return;
     int rc = safety_school_row(r->db, id, &row);
     if (rc == STORE_OK &&

@@ -26,10 +26,12 @@
 
 #include "auth/access.h"
 #include "domain/audit.h"
+#include "domain/record.h"
 #include "domain/org.h"
 #include "http/paging.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 const char *const schools_types[] = {"幼儿园", "小学", "初中", "九年一贯制学校", "十二年一贯制学校",
                                      "完全中学", "高级中学", "中等职业学校", "特殊教育学校", "教学点",
@@ -66,101 +68,17 @@ static const struct {
 
 /* ---------------------------------------------------------------- helpers */
 
-static int schools_in_list(const char *const *list, const char *text)
-{
-    if (!text)
-        return 0;
-    for (int i = 0; list[i]; i++)
-        if (strcmp(list[i], text) == 0)
-            return 1;
-    return 0;
-}
+int schools_type_valid(const char *type) { return text_in_list(schools_types, type); }
+int schools_nature_valid(const char *nature) { return text_in_list(schools_natures, nature); }
+int schools_area_valid(const char *area) { return text_in_list(schools_areas, area); }
 
-int schools_type_valid(const char *type) { return schools_in_list(schools_types, type); }
-int schools_nature_valid(const char *nature) { return schools_in_list(schools_natures, nature); }
-int schools_area_valid(const char *area) { return schools_in_list(schools_areas, area); }
-
-int schools_status_valid(const char *status) { return schools_in_list(schools_statuses, status); }
-
-/* Number of UTF-8 characters (code points) in s. */
-static size_t schools_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-static int schools_role_is(const user_ctx *u, const char *role)
-{
-    return u && u->role && strcmp(u->role, role) == 0;
-}
-
-/* Today's date "YYYY-MM-DD" in UTC+8. */
-static void schools_today(char out[11])
-{
-    char now[20];
-    clock_format(clock_now(), now, sizeof now);
-    memcpy(out, now, 10);
-    out[10] = '\0';
-}
+int schools_status_valid(const char *status) { return text_in_list(schools_statuses, status); }
 
 static int schools_current_year(void)
 {
     char today[11];
-    schools_today(today);
+    clock_today(today);
     return atoi(today);
-}
-
-/* 1 for a well-formed, possible date "YYYY-MM-DD". */
-static int schools_date_valid(const char *text)
-{
-    int64_t t;
-    if (!text || strlen(text) != 10 || text[4] != '-' || text[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9'))
-            return 0;
-    return clock_parse(text, &t) == 0;
-}
-
-/* A text field of obj: NULL when absent, null or "" (optional fields). */
-static const char *schools_text(json_t *obj, const char *key)
-{
-    const char *s = json_string_value(json_object_get(obj, key));
-    return s && *s ? s : NULL;
-}
-
-/* 1 when text starts with a space that is never meant in a field: ASCII
- * white space, or the full-width U+3000 that Chinese input methods type.
- * Sets *len to its length in bytes. */
-static int schools_space_at(const char *text, size_t avail, size_t *len)
-{
-    if (avail >= 1 && strchr(" \t\r\n", *text) && *text) {
-        *len = 1;
-        return 1;
-    }
-    if (avail >= 3 && memcmp(text, "\xe3\x80\x80", 3) == 0) {
-        *len = 3;
-        return 1;
-    }
-    return 0;
-}
-
-/* The text without surrounding spaces, as a new JSON string (or null when
- * nothing is left). */
-static json_t *schools_trim(json_t *v)
-{
-    const char *text = json_string_value(v);
-    size_t len = json_string_length(v), step;
-    while (len && schools_space_at(text, len, &step)) {
-        text += step;
-        len -= step;
-    }
-    while (len && (schools_space_at(text + len - 1, 1, &step) ||
-                   (len >= 3 && schools_space_at(text + len - 3, 3, &step))))
-        len -= step;
-    return len ? json_stringn(text, len) : json_null();
 }
 
 /* Normalise one incoming field value: text is trimmed, "" becomes null,
@@ -172,9 +90,11 @@ static json_t *schools_norm(const char *key, json_t *v)
         return json_null();
     if (!json_is_string(v))
         return json_incref(v);
-    json_t *t = schools_trim(v);
-    if (json_is_string(t) && (strcmp(key, "town_id") == 0 || strcmp(key, "group_id") == 0 ||
-                              strcmp(key, "founded_year") == 0)) {
+    json_t *t = text_trimmed(v);
+    if (!t)
+        return json_null();
+    if (strcmp(key, "town_id") == 0 || strcmp(key, "group_id") == 0 ||
+        strcmp(key, "founded_year") == 0) {
         const char *text = json_string_value(t);
         size_t n = strlen(text);
         if (n >= 1 && n <= 9 && strspn(text, "0123456789") == n) {
@@ -209,23 +129,10 @@ static int schools_phone_visible(const user_ctx *u, int64_t school_id)
 {
     if (!u)
         return 1;
-    if (schools_role_is(u, ROLE_ADMIN) || schools_role_is(u, ROLE_LEADER) ||
-        schools_role_is(u, ROLE_DEPT))
+    if (text_is(u->role, ROLE_ADMIN) || text_is(u->role, ROLE_LEADER) ||
+        text_is(u->role, ROLE_DEPT))
         return 1;
-    return schools_role_is(u, ROLE_SCHOOL) && u->school_id == school_id;
-}
-
-/* "13812345678" -> "138****5678"; short numbers are masked whole. */
-static json_t *schools_mask_phone(const char *phone)
-{
-    size_t n = strlen(phone);
-    char out[64];
-    if (n < 8 || n >= 40)
-        return json_string("****");
-    memcpy(out, phone, 3);
-    memcpy(out + 3, "****", 4);
-    memcpy(out + 7, phone + n - 4, 5);
-    return json_string(out);
+    return text_is(u->role, ROLE_SCHOOL) && u->school_id == school_id;
 }
 
 /* The one builder of the school object from a SCHOOL_SELECT row. */
@@ -236,9 +143,8 @@ static json_t *schools_object(const user_ctx *u, json_t *row)
         "town", "address", "head", "founded_year", "status", "closed_on", "merged_into",
         "group_id", "group_name", "group_kind", NULL};
     json_t *o = json_object();
-    char at[20];
-    int64_t id = json_integer_value(json_object_get(row, "id"));
-    const char *phone = json_string_value(json_object_get(row, "phone"));
+    int64_t id = text_field_int(row, "id");
+    const char *phone = text_field(row, "phone");
 
     for (int i = 0; copied[i]; i++) {
         json_t *v = json_object_get(row, copied[i]);
@@ -249,78 +155,19 @@ static json_t *schools_object(const user_ctx *u, json_t *row)
     else if (schools_phone_visible(u, id))
         json_object_set_new(o, "phone", json_string(phone));
     else
-        json_object_set_new(o, "phone", schools_mask_phone(phone));
-    clock_format(json_integer_value(json_object_get(row, "updated_at")), at, sizeof at);
-    json_object_set_new(o, "updated_at", json_string(at));
+        json_object_set_new(o, "phone", text_masked_phone(phone));
+    text_set_time(o, "updated_at", text_field_int(row, "updated_at"));
     return o;
 }
 
-/* Scope and role check of u on a loaded row; u NULL passes. */
-static int schools_check(const user_ctx *u, json_t *row, int write, refusal *e)
-{
-    const char *path = json_string_value(json_object_get(row, "path"));
-    if (!u)
-        return 0;
-    if (!access_in_scope(u, path) || !access_can_read(u, "schools", path))
-        return refuse(e, 404, "not_found", NULL, "学校不存在");
-    if (write && !access_can_write(u, "schools", path))
-        return refuse(e, 403, "forbidden", NULL, "无权限");
-    return 0;
-}
-
-/* Load school id for an operation of u. */
+/* Load school id for an operation of u (u NULL passes). */
 static int schools_row_for(store_db *db, const user_ctx *u, int64_t id, int write, json_t **row,
                            refusal *e)
 {
-    int rc = schools_row(db, id, row);
-    if (rc == STORE_NOTFOUND)
-        return refuse(e, 404, "not_found", NULL, "学校不存在");
-    if (rc != STORE_OK)
-        return rc;
-    if (schools_check(u, *row, write, e) != 0) {
-        json_decref(*row);
-        *row = NULL;
-        return REFUSED;
-    }
-    return 0;
+    return record_loaded(schools_row(db, id, row), row, u, "schools", write, "学校不存在", e);
 }
 
 /* ------------------------------------------------------------- validation */
-
-/* A text field: required or optional, at most max characters (min for required). */
-static int schools_check_text(json_t *rec, const char *key, int required, size_t min, size_t max,
-                              const char *missing, const char *bad, refusal *e)
-{
-    json_t *v = json_object_get(rec, key);
-    if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
-        if (required)
-            return refuse(e, 400, "missing", key, missing);
-        return 0;
-    }
-    if (!json_is_string(v))
-        return refuse(e, 400, "invalid", key, bad);
-    size_t n = schools_chars(json_string_value(v));
-    if (n < min || n > max)
-        return refuse(e, 400, "invalid", key, bad);
-    return 0;
-}
-
-/* An id field: json integer > 0 (or absent/null when optional). 0 when absent. */
-static int schools_check_id(json_t *rec, const char *key, int required, const char *missing,
-                            const char *bad, int64_t *out, refusal *e)
-{
-    json_t *v = json_object_get(rec, key);
-    *out = 0;
-    if (!v || json_is_null(v)) {
-        if (required)
-            return refuse(e, 400, "missing", key, missing);
-        return 0;
-    }
-    if (!json_is_integer(v) || json_integer_value(v) <= 0)
-        return refuse(e, 400, "invalid", key, bad);
-    *out = json_integer_value(v);
-    return 0;
-}
 
 static int schools_check_enum(json_t *rec, const char *key, const char *const *list,
                               const char *missing, const char *bad, refusal *e)
@@ -328,7 +175,7 @@ static int schools_check_enum(json_t *rec, const char *key, const char *const *l
     json_t *v = json_object_get(rec, key);
     if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0))
         return refuse(e, 400, "missing", key, missing);
-    if (!schools_in_list(list, json_string_value(v)))
+    if (!text_in_list(list, json_string_value(v)))
         return refuse(e, 400, "invalid", key, bad);
     return 0;
 }
@@ -387,8 +234,8 @@ static int schools_check_town(store_db *db, int64_t town_id, const char *town_sc
         return refuse(e, 400, "invalid", "town_id", "所属街道/乡镇不存在");
     if (rc != STORE_OK)
         return rc;
-    const char *level = json_string_value(json_object_get(town, "level"));
-    const char *path = json_string_value(json_object_get(town, "path"));
+    const char *level = text_field(town, "level");
+    const char *path = text_field(town, "path");
     int is_town = level && strcmp(level, "town") == 0;
     int in_scope = !town_scope || (path && strncmp(path, town_scope, strlen(town_scope)) == 0);
     if (!is_town || !in_scope) {
@@ -404,15 +251,11 @@ static int schools_check_town(store_db *db, int64_t town_id, const char *town_sc
 static int schools_check_group(store_db *db, int64_t group_id, const char *town_path,
                                refusal *e)
 {
-    int64_t found;
     sval p[] = {SV_I(group_id), SV_T(town_path), SV_T(town_path)};
-    int rc = db_query_int(db,
-                          "SELECT g.id FROM school_groups g JOIN org_units c ON c.id = g.county_org_id "
-                          "WHERE g.id = ? AND ? >= c.path AND ? < c.path || '~'",
-                          p, 3, &found);
-    if (rc == STORE_NOTFOUND)
-        return refuse(e, 400, "invalid", "group_id", "教育集团不存在或不属于学校所在县（市、区）");
-    return rc;
+    return record_check_ref(db,
+                            "SELECT g.id FROM school_groups g JOIN org_units c ON c.id = "
+                            "g.county_org_id WHERE g.id = ? AND ? >= c.path AND ? < c.path || '~'",
+                            p, 3, "group_id", "教育集团不存在或不属于学校所在县（市、区）", e);
 }
 
 int schools_validate(store_db *db, json_t *rec, const char *town_scope, refusal *e)
@@ -423,26 +266,26 @@ int schools_validate(store_db *db, json_t *rec, const char *town_scope, refusal 
     if (!json_is_object(rec))
         return refuse(e, 400, "bad_json", NULL, "请求体应为 JSON 对象");
     if (schools_check_code(rec, e) ||
-        schools_check_text(rec, "name", 1, 2, 60, "请填写学校名称", "学校名称应为 2 至 60 个字", e) ||
-        schools_check_text(rec, "short_name", 0, 1, 30, NULL, "简称不超过 30 个字", e) ||
+        record_check_text(rec, "name", 1, 2, 60, "请填写学校名称", "学校名称应为 2 至 60 个字", e) ||
+        record_check_text(rec, "short_name", 0, 1, 30, NULL, "简称不超过 30 个字", e) ||
         schools_check_enum(rec, "type", schools_types, "请选择办学类型", "办学类型无效", e) ||
         schools_check_enum(rec, "nature", schools_natures, "请选择办学性质", "办学性质无效", e) ||
         schools_check_enum(rec, "area", schools_areas, "请选择城乡分类", "城乡分类无效", e) ||
-        schools_check_id(rec, "town_id", 1, "请选择所属街道/乡镇", "所属街道/乡镇无效", &town_id, e) ||
-        schools_check_text(rec, "address", 0, 1, 100, NULL, "地址不超过 100 个字", e) ||
-        schools_check_text(rec, "head", 0, 1, 30, NULL, "负责人不超过 30 个字", e) ||
+        record_check_id(rec, "town_id", 1, "请选择所属街道/乡镇", "所属街道/乡镇无效", &town_id, e) ||
+        record_check_text(rec, "address", 0, 1, 100, NULL, "地址不超过 100 个字", e) ||
+        record_check_text(rec, "head", 0, 1, 30, NULL, "负责人不超过 30 个字", e) ||
         schools_check_phone(rec, e) || schools_check_year(rec, e) ||
-        schools_check_id(rec, "group_id", 0, NULL, "教育集团无效", &group_id, e))
+        record_check_id(rec, "group_id", 0, NULL, "教育集团无效", &group_id, e))
         return REFUSED;
-    if (strcmp(schools_text(rec, "nature"), "普惠性民办") == 0 &&
-        strcmp(schools_text(rec, "type"), "幼儿园") != 0)
+    if (strcmp(text_field_nonempty(rec, "nature"), "普惠性民办") == 0 &&
+        strcmp(text_field_nonempty(rec, "type"), "幼儿园") != 0)
         return refuse(e, 400, "invalid", "nature", "普惠性民办仅适用于幼儿园");
     json_t *town = NULL;
     rc = schools_check_town(db, town_id, town_scope, &town, e);
     if (rc != 0)
         return rc;
     if (group_id)
-        rc = schools_check_group(db, group_id, json_string_value(json_object_get(town, "path")), e);
+        rc = schools_check_group(db, group_id, text_field(town, "path"), e);
     json_decref(town);
     return rc;
 }
@@ -482,10 +325,10 @@ static void schools_fields_sv(json_t *rec, sval *p)
     json_t *year = json_object_get(rec, "founded_year");
     json_t *group = json_object_get(rec, "group_id");
     for (int i = 0; i < 6; i++)
-        p[i] = SV_T(schools_text(rec, texts[i]));
-    p[6] = SV_I(json_integer_value(json_object_get(rec, "town_id")));
+        p[i] = SV_T(text_field_nonempty(rec, texts[i]));
+    p[6] = SV_I(text_field_int(rec, "town_id"));
     for (int i = 0; i < 3; i++)
-        p[7 + i] = SV_T(schools_text(rec, more[i]));
+        p[7 + i] = SV_T(text_field_nonempty(rec, more[i]));
     p[10] = json_is_integer(year) ? SV_I(json_integer_value(year)) : SV_NUL;
     p[11] = json_is_integer(group) ? SV_I(json_integer_value(group)) : SV_NUL;
 }
@@ -528,28 +371,28 @@ static int schools_insert(store_db *db, const user_ctx *u, const char *ip, json_
     int rc;
 
     memset(e, 0, sizeof *e);
-    if (u && (schools_role_is(u, ROLE_SCHOOL) || !access_can_write(u, "schools", u->scope_path)))
+    if (u && (text_is(u->role, ROLE_SCHOOL) || !access_can_write(u, "schools", u->scope_path)))
         return refuse(e, 403, "forbidden", NULL, "无权限");
     rc = schools_validate(db, rec, u ? u->scope_path : NULL, e);
     if (rc != 0)
         return rc;
-    rc = schools_org_path(db, json_integer_value(json_object_get(rec, "town_id")), &town);
+    rc = schools_org_path(db, text_field_int(rec, "town_id"), &town);
     if (rc != STORE_OK)
         return rc;
-    const char *town_path = json_string_value(json_object_get(town, "path"));
+    const char *town_path = text_field(town, "path");
     if (u && !access_can_write(u, "schools", town_path)) {
         json_decref(town);
         return refuse(e, 403, "forbidden", "town_id", "无权在该街道/乡镇新建学校");
     }
-    const char *code = schools_text(rec, "code");
+    const char *code = text_field_nonempty(rec, "code");
     rc = schools_check_unique(db, code, 0, e);
     if (rc != 0) {
         json_decref(town);
         return rc;
     }
     char *path = NULL;
-    rc = org_create(db, json_integer_value(json_object_get(town, "id")), "school",
-                    schools_text(rec, "name"), NULL, &org_id, &path);
+    rc = org_create(db, text_field_int(town, "id"), "school",
+                    text_field_nonempty(rec, "name"), NULL, &org_id, &path);
     json_decref(town);
     if (rc != STORE_OK)
         return rc;
@@ -568,7 +411,7 @@ static int schools_insert(store_db *db, const user_ctx *u, const char *ip, json_
         return rc;
     }
     if (!on_date) {
-        schools_today(today);
+        clock_today(today);
         on_date = today;
     }
     rc = schools_event(db, id, "创建", on_date, 0, NULL, u, now);
@@ -590,12 +433,12 @@ static int schools_insert(store_db *db, const user_ctx *u, const char *ip, json_
 static int schools_move(store_db *db, json_t *row, int64_t town_id, char **new_path)
 {
     json_t *town = NULL;
-    int64_t org_id = json_integer_value(json_object_get(row, "org_id"));
-    int64_t id = json_integer_value(json_object_get(row, "id"));
+    int64_t org_id = text_field_int(row, "org_id");
+    int64_t id = text_field_int(row, "id");
     int rc = schools_org_path(db, town_id, &town);
     if (rc != STORE_OK)
         return rc;
-    if (asprintf(new_path, "%s%lld/", json_string_value(json_object_get(town, "path")),
+    if (asprintf(new_path, "%s%lld/", text_field(town, "path"),
                  (long long)org_id) < 0) {
         *new_path = NULL;
         json_decref(town);
@@ -616,7 +459,7 @@ static const char *schools_forbidden_field(json_t *current, json_t *changes)
     const char *key;
     json_t *v;
     json_object_foreach(changes, key, v) {
-        if (!json_object_get(current, key) || schools_in_list(school_own_editable, key))
+        if (!json_object_get(current, key) || text_in_list(school_own_editable, key))
             continue;
         json_t *n = schools_norm(key, v);
         int same = json_equal(n, json_object_get(current, key));
@@ -649,7 +492,7 @@ int schools_patch(store_db *db, const user_ctx *u, const char *ip, int64_t id, j
             goto done;
         }
     }
-    if (schools_role_is(u, ROLE_SCHOOL)) {
+    if (u && text_is(u->role, ROLE_SCHOOL)) {
         const char *field = schools_forbidden_field(before, changes);
         if (field) {
             rc = refuse(e, 403, "forbidden", field, "学校管理员只能修改简称、地址、负责人和联系电话");
@@ -657,8 +500,8 @@ int schools_patch(store_db *db, const user_ctx *u, const char *ip, int64_t id, j
         }
     }
     rec = schools_merged(before, changes);
-    int64_t old_town = json_integer_value(json_object_get(before, "town_id"));
-    int64_t new_town = json_integer_value(json_object_get(rec, "town_id"));
+    int64_t old_town = text_field_int(before, "town_id");
+    int64_t new_town = text_field_int(rec, "town_id");
     int town_changed = !json_equal(json_object_get(before, "town_id"), json_object_get(rec, "town_id"));
     rc = schools_validate(db, rec, town_changed && u ? u->scope_path : NULL, e);
     if (rc != 0)
@@ -673,7 +516,7 @@ int schools_patch(store_db *db, const user_ctx *u, const char *ip, int64_t id, j
     }
     if (!note.len)
         goto done;  /* nothing changed */
-    const char *code = schools_text(rec, "code");
+    const char *code = text_field_nonempty(rec, "code");
     rc = schools_check_unique(db, code, id, e);
     if (rc != 0)
         goto done;
@@ -682,7 +525,7 @@ int schools_patch(store_db *db, const user_ctx *u, const char *ip, int64_t id, j
         rc = schools_org_path(db, new_town, &town);
         if (rc != STORE_OK)
             goto done;
-        int ok = !u || access_can_write(u, "schools", json_string_value(json_object_get(town, "path")));
+        int ok = !u || access_can_write(u, "schools", text_field(town, "path"));
         json_decref(town);
         if (!ok) {
             rc = refuse(e, 403, "forbidden", "town_id", "无权将学校移至该街道/乡镇");
@@ -693,35 +536,29 @@ int schools_patch(store_db *db, const user_ctx *u, const char *ip, int64_t id, j
             goto done;
     }
     int64_t now = clock_now();
-    sval p[14];
+    sval p[12];
     schools_fields_sv(rec, p);
-    p[12] = SV_I(now);
-    p[13] = SV_I(id);
-    rc = db_exec(db,
-                 "UPDATE schools SET code = ?, name = ?, short_name = ?, type = ?, nature = ?, "
-                 "area = ?, town_id = ?, address = ?, head = ?, phone = ?, founded_year = ?, "
-                 "group_id = ?, updated_at = ? WHERE id = ?",
-                 p, 14);
+    rc = record_update(db, "schools", SCHOOL_FIELDS, p, 12, now, id);
     if (rc == STORE_CONSTRAINT)
         refuse(e, 409, "conflict", "code", "学校标识码已存在");
     if (rc != STORE_OK)
         goto done;
     if (!json_equal(json_object_get(before, "name"), json_object_get(rec, "name"))) {
-        sval q[] = {SV_T(schools_text(rec, "name")),
-                    SV_I(json_integer_value(json_object_get(row, "org_id")))};
+        sval q[] = {SV_T(text_field_nonempty(rec, "name")),
+                    SV_I(text_field_int(row, "org_id"))};
         rc = db_exec(db, "UPDATE org_units SET name = ? WHERE id = ?", q, 2);
         if (rc != STORE_OK)
             goto done;
     }
     char today[11];
-    schools_today(today);
+    clock_today(today);
     rc = schools_event(db, id, "修改", today, 0, sb_str(&note), u, now);
     if (rc != STORE_OK)
         goto done;
     rc = schools_load(db, NULL, id, 0, &after);
     if (rc == STORE_OK)
         rc = audit_write(db, u, ip, "update", "school", id,
-                         new_path ? new_path : json_string_value(json_object_get(row, "path")),
+                         new_path ? new_path : text_field(row, "path"),
                          before, after);
 done:
     sb_free(&note);
@@ -736,9 +573,9 @@ done:
 /* The date (YYYY-MM-DD) and optional note of a merge or status change. */
 static int schools_check_date_note(const char *date, const char *note, refusal *e)
 {
-    if (!schools_date_valid(date))
+    if (!clock_date_valid(date))
         return refuse(e, 400, "invalid", "date", "日期格式应为 YYYY-MM-DD");
-    if (note && schools_chars(note) > 200)
+    if (note && text_chars(note) > 200)
         return refuse(e, 400, "invalid", "note", "说明不超过 200 个字");
     return 0;
 }
@@ -754,7 +591,7 @@ static int schools_status_start(store_db *db, const user_ctx *u, int64_t id, jso
     rc = schools_row_for(db, u, id, 1, row, e);
     if (rc != 0)
         return rc;
-    if (schools_role_is(u, ROLE_SCHOOL)) {
+    if (u && text_is(u->role, ROLE_SCHOOL)) {
         json_decref(*row);
         *row = NULL;
         return refuse(e, 403, "forbidden", NULL, "学校管理员不能变更学校状态");
@@ -771,7 +608,7 @@ static int schools_status_finish(store_db *db, const user_ctx *u, const char *ip
     int rc = schools_load(db, NULL, id, 0, &after);
     if (rc == STORE_OK)
         rc = audit_write(db, u, ip, action, "school", id,
-                         json_string_value(json_object_get(row, "path")), before, after);
+                         text_field(row, "path"), before, after);
     json_decref(after);
     return rc;
 }
@@ -783,7 +620,7 @@ int schools_merge(store_db *db, const user_ctx *u, const char *ip, int64_t id, i
     int rc = schools_status_start(db, u, id, &row, &before, e);
     if (rc != 0)
         return rc;
-    const char *status = json_string_value(json_object_get(row, "status"));
+    const char *status = text_field(row, "status");
     if (!status || strcmp(status, "在办") != 0) {
         rc = refuse(e, 409, "conflict", "status", "只有在办学校可以撤并");
         goto done;
@@ -798,13 +635,13 @@ int schools_merge(store_db *db, const user_ctx *u, const char *ip, int64_t id, i
     }
     rc = schools_row(db, into_id, &target);
     if (rc == STORE_NOTFOUND || (rc == STORE_OK && u &&
-                                 !access_in_scope(u, json_string_value(json_object_get(target, "path"))))) {
+                                 !access_in_scope(u, text_field(target, "path")))) {
         rc = refuse(e, 400, "invalid", "into_id", "并入学校不存在或不在管理范围内");
         goto done;
     }
     if (rc != STORE_OK)
         goto done;
-    status = json_string_value(json_object_get(target, "status"));
+    status = text_field(target, "status");
     if (!status || strcmp(status, "在办") != 0) {
         rc = refuse(e, 400, "invalid", "into_id", "并入学校须为在办学校");
         goto done;
@@ -844,7 +681,7 @@ int schools_set_status(store_db *db, const user_ctx *u, const char *ip, int64_t 
     int rc = schools_status_start(db, u, id, &row, &before, e);
     if (rc != 0)
         return rc;
-    const char *current = json_string_value(json_object_get(row, "status"));
+    const char *current = text_field(row, "status");
     if (!status || !*status) {
         rc = refuse(e, 400, "missing", "status", "请选择状态");
         goto done;
@@ -864,7 +701,7 @@ int schools_set_status(store_db *db, const user_ctx *u, const char *ip, int64_t 
             rc = refuse(e, 400, "missing", "date", "请填写停办日期");
             goto done;
         }
-        schools_today(today);
+        clock_today(today);
         date = today;
     }
     rc = schools_check_date_note(date, note, e);
@@ -890,7 +727,7 @@ done:
 static int schools_detail(store_db *db, json_t *o)
 {
     json_t *rows = NULL, *row = NULL;
-    int64_t id = json_integer_value(json_object_get(o, "id"));
+    int64_t id = text_field_int(o, "id");
     json_t *group_id = json_object_get(o, "group_id");
     json_t *merged = json_object_get(o, "merged_into");
     int rc;
@@ -930,9 +767,7 @@ static int schools_detail(store_db *db, json_t *o)
     size_t i;
     json_t *ev;
     json_array_foreach(rows, i, ev) {
-        char at[20];
-        clock_format(json_integer_value(json_object_get(ev, "at")), at, sizeof at);
-        json_object_set_new(ev, "at", json_string(at));
+        text_set_time(ev, "at", text_field_int(ev, "at"));
     }
     json_object_set_new(o, "events", rows);
     return STORE_OK;
@@ -946,7 +781,7 @@ int schools_load(store_db *db, const user_ctx *u, int64_t id, int with_detail, j
     *out = NULL;
     if (rc != STORE_OK)
         return rc;
-    if (schools_check(u, row, 0, &e) != 0) {
+    if (record_reach(u, "schools", text_field(row, "path"), 0, "学校不存在", &e) != 0) {
         json_decref(row);
         return STORE_NOTFOUND;
     }
@@ -998,7 +833,7 @@ static int schools_county_of(store_db *db, const char *path, int64_t *county_id)
     json_t *county = NULL;
     int rc = org_ancestor_of_level(db, path, "county", &county);
     if (rc == STORE_OK)
-        *county_id = json_integer_value(json_object_get(county, "id"));
+        *county_id = text_field_int(county, "id");
     json_decref(county);
     return rc;
 }
@@ -1012,15 +847,15 @@ int schools_group_create(store_db *db, const user_ctx *u, const char *ip, const 
     int rc;
 
     memset(e, 0, sizeof *e);
-    if (u && (schools_role_is(u, ROLE_SCHOOL) || !access_can_write(u, "schools", u->scope_path)))
+    if (u && (text_is(u->role, ROLE_SCHOOL) || !access_can_write(u, "schools", u->scope_path)))
         return refuse(e, 403, "forbidden", NULL, "无权限");
     if (!name || !*name)
         return refuse(e, 400, "missing", "name", "请填写集团名称");
-    if (schools_chars(name) < 2 || schools_chars(name) > 60)
+    if (text_chars(name) < 2 || text_chars(name) > 60)
         return refuse(e, 400, "invalid", "name", "集团名称应为 2 至 60 个字");
     if (!kind || !*kind)
         return refuse(e, 400, "missing", "kind", "请选择集团类型");
-    if (!schools_in_list(group_kinds, kind))
+    if (!text_in_list(group_kinds, kind))
         return refuse(e, 400, "invalid", "kind", "集团类型应为紧密型或联盟型");
     if (lead_school_id <= 0)
         return refuse(e, 400, "missing", "lead_school_id", "请选择牵头学校");
@@ -1029,7 +864,7 @@ int schools_group_create(store_db *db, const user_ctx *u, const char *ip, const 
         return refuse(e, 400, "invalid", "lead_school_id", "牵头学校不存在或不在管理范围内");
     if (rc != STORE_OK)
         return rc;
-    const char *path = json_string_value(json_object_get(lead, "path"));
+    const char *path = text_field(lead, "path");
     if (u && !access_in_scope(u, path)) {
         rc = refuse(e, 400, "invalid", "lead_school_id", "牵头学校不存在或不在管理范围内");
         goto done;

@@ -16,6 +16,7 @@
 #include "auth/access.h"
 #include "domain/org.h"
 #include "http/paging.h"
+#include "http/query.h"
 #include "http/reply.h"
 #include "http/router.h"
 #include "util/log.h"
@@ -33,163 +34,59 @@ static const xlsx_col school_xlsx_cols[] = {
     {NULL, NULL, 0, XLSX_TEXT},
 };
 
-/* Run op inside a transaction; on success reply the school (detail) with status.
- * A duplicate code or group name comes back as STORE_CONSTRAINT with its 409
- * refusal filled (schools.h): reply_finish answers with that refusal. */
-typedef int (*schools_op)(req *r, int64_t id, int64_t *id_out, refusal *e);
-
-static void schools_run(req *r, int64_t id, schools_op op, int status)
+/* The school as the caller sees it, in detail (reply_write). */
+static int schools_api_load(req *r, int64_t id, json_t **out)
 {
-    refusal e = {0};
-    int64_t result_id = id;
-    json_t *o = NULL;
-    if (req_begin(r) != 0)
-        return;
-    int rc = op(r, id, &result_id, &e);
-    if (reply_finish(r, rc, &e) != 0)
-        return;
-    rc = schools_load(r->db, r->user, result_id, 1, &o);
-    reply_result(r, rc, status, o);
+    return schools_load(r->db, r->user, id, 1, out);
 }
 
-/* Append "AND <expr>" with one text parameter. */
-static void schools_where(strbuf *sql, const char *expr, sval *p, int *n, sval v)
-{
-    sb_append(sql, " AND ");
-    sb_append(sql, expr);
-    p[(*n)++] = v;
-}
-
-/* "50%_x" -> "%50\%\_x%" for LIKE ... ESCAPE '\'. */
-static const char *schools_like(arena *a, const char *q)
-{
-    size_t n = strlen(q);
-    char *out = arena_alloc(a, 2 * n + 3), *w = out;
-    *w++ = '%';
-    for (const char *s = q; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '\\')
-            *w++ = '\\';
-        *w++ = *s;
-    }
-    *w++ = '%';
-    *w = '\0';
-    return out;
-}
-
-/* ORDER BY for sort (whitelist), or NULL when unknown. */
-static const char *schools_order(arena *a, const char *sort)
-{
-    static const struct {
-        const char *name;
-        const char *column;
-    } sorts[] = {
-        {"code", "s.code"},     {"name", "s.name"},     {"type", "s.type"},
-        {"nature", "s.nature"}, {"area", "s.area"},     {"town", "t.name"},
-        {"status", "s.status"}, {"founded_year", "s.founded_year"},
-    };
-    int desc = 0;
-    if (!sort)
-        sort = "code";
-    if (*sort == '-') {
-        desc = 1;
-        sort++;
-    }
-    for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++) {
-        if (strcmp(sorts[i].name, sort) != 0)
-            continue;
-        if (strcmp(sort, "code") == 0)
-            return desc ? "s.code DESC" : "s.code";
-        return arena_printf(a, "%s%s, s.code", sorts[i].column, desc ? " DESC" : "");
-    }
-    return NULL;
-}
-
-/* Enumeration filter: 0 ok (added when given), -1 replied 400. */
-static int schools_filter_enum(req *r, strbuf *sql, sval *p, int *n, const char *name,
-                               const char *expr, int (*valid)(const char *), const char *message)
-{
-    const char *v = req_query(r, name);
-    if (!v)
-        return 0;
-    if (!valid(v)) {
-        reply_bad_request(r, name, message);
-        return -1;
-    }
-    schools_where(sql, expr, p, n, SV_T(v));
-    return 0;
-}
-
-static int schools_filter_id(req *r, strbuf *sql, sval *p, int *n, const char *name,
-                             const char *expr, const char *message)
-{
-    const char *v = req_query(r, name);
-    if (!v)
-        return 0;
-    int64_t id = parse_id(v);
-    if (!id) {
-        reply_bad_request(r, name, message);
-        return -1;
-    }
-    schools_where(sql, expr, p, n, SV_I(id));
-    return 0;
-}
+/* The sorts of the list (query_order), ties by code. */
+static const query_sort schools_sorts[] = {
+    {"code", "s.code"},     {"name", "s.name"},     {"type", "s.type"},
+    {"nature", "s.nature"}, {"area", "s.area"},     {"town", "t.name"},
+    {"status", "s.status"}, {"founded_year", "s.founded_year"}, {NULL, NULL},
+};
 
 static void schools_list_handler(req *r)
 {
     const user_ctx *u = r->user;
     paging pg;
-    strbuf where = STRBUF_INIT;
-    sval p[16];
-    int n = 0;
+    query q = QUERY_INIT;
     json_t *items = NULL;
     int64_t total = 0;
 
-    if (paging_parse(r, &pg) != 0)
+    if (paging_parse(r, &pg) != 0 || req_can_read(r, "schools") != 0)
         return;
-    if (!access_can_read(u, "schools", u->scope_path)) {
-        reply_forbidden(r);
+    const char *order = query_order(r, schools_sorts, "code", "s.code", QUERY_TIE_ASC);
+    if (!order)
         return;
-    }
-    const char *order = schools_order(r->a, req_query(r, "sort"));
-    if (!order) {
-        reply_bad_request(r, "sort", "排序字段无效");
-        return;
-    }
-    sb_append(&where, " WHERE s.path >= ? AND s.path < ?");
-    p[n++] = SV_T(u->scope_path);
-    p[n++] = SV_T(org_scope_upper(r->a, u->scope_path));
-    const char *q = req_query(r, "q");
-    if (q) {
+    query_scope(&q, r->a, "s.path", u->scope_path);
+    const char *text = req_query(r, "q");
+    if (text) {
         /* A 学校标识码 is digits only: a q with anything else cannot match
          * one, and the province-wide scan is a third cheaper without it. */
-        const char *like = schools_like(r->a, q);
-        sb_append(&where, " AND (s.name LIKE ? ESCAPE '\\' OR s.short_name LIKE ? ESCAPE '\\'");
-        p[n++] = SV_T(like);
-        p[n++] = SV_T(like);
-        if (strspn(q, "0123456789") == strlen(q)) {
-            sb_append(&where, " OR s.code LIKE ? ESCAPE '\\'");
-            p[n++] = SV_T(like);
-        }
-        sb_append(&where, ")");
+        const char *like = query_like(r->a, text, 0);
+        sval all[] = {SV_T(like), SV_T(like), SV_T(like)};
+        if (strspn(text, "0123456789") == strlen(text))
+            query_and_n(&q, "(s.name LIKE ? ESCAPE '\\' OR s.short_name LIKE ? ESCAPE '\\' "
+                            "OR s.code LIKE ? ESCAPE '\\')", all, 3);
+        else
+            query_and_n(&q, "(s.name LIKE ? ESCAPE '\\' OR s.short_name LIKE ? ESCAPE '\\')",
+                        all, 2);
     }
-    if (schools_filter_enum(r, &where, p, &n, "type", "s.type = ?", schools_type_valid,
-                            "办学类型无效") ||
-        schools_filter_enum(r, &where, p, &n, "nature", "s.nature = ?", schools_nature_valid,
-                            "办学性质无效") ||
-        schools_filter_enum(r, &where, p, &n, "area", "s.area = ?", schools_area_valid,
-                            "城乡分类无效") ||
-        schools_filter_enum(r, &where, p, &n, "status", "s.status = ?", schools_status_valid,
-                            "状态无效") ||
-        schools_filter_id(r, &where, p, &n, "town", "s.town_id = ?", "街道/乡镇无效") ||
-        schools_filter_id(r, &where, p, &n, "group", "s.group_id = ?", "教育集团无效")) {
-        sb_free(&where);
+    if (query_enum(r, &q, "type", "s.type = ?", schools_types, "办学类型无效") ||
+        query_enum(r, &q, "nature", "s.nature = ?", schools_natures, "办学性质无效") ||
+        query_enum(r, &q, "area", "s.area = ?", schools_areas, "城乡分类无效") ||
+        query_valid(r, &q, "status", "s.status = ?", schools_status_valid, "状态无效") ||
+        query_id(r, &q, "town", "s.town_id = ?", "街道/乡镇无效") ||
+        query_id(r, &q, "group", "s.group_id = ?", "教育集团无效")) {
+        query_free(&q);
         return;
     }
-    int rc = schools_query(r->db, u, sb_str(&where), p, n, order, pg.limit, pg.offset, &total,
-                           &items);
-    sb_free(&where);
+    int rc = schools_query(r->db, u, sb_str(&q.where), q.p, q.n, order, pg.limit, pg.offset,
+                           &total, &items);
+    query_free(&q);
     if (rc != STORE_OK) {
-        log_error("GET /api/schools: %s", db_errmsg(r->db));
         reply_store_error(r, rc);
         return;
     }
@@ -207,20 +104,16 @@ static void schools_get_handler(req *r)
         reply_error(r, 404, "not_found", "学校不存在", NULL);
         return;
     }
-    if (rc != STORE_OK) {
-        reply_store_error(r, rc);
-        return;
-    }
-    reply_json(r, 200, o);
+    reply_result(r, rc, 200, o);
 }
 
 /* An operation on the school of the route, with a JSON body. */
-static void schools_run_on(req *r, schools_op op)
+static void schools_run_on(req *r, reply_write_op op)
 {
     int64_t id;
     if (req_body_object(r) != 0 || !(id = req_param_id(r)))
         return;
-    schools_run(r, id, op, 200);
+    reply_write(r, id, op, schools_api_load, 200);
 }
 
 static int schools_create_op(req *r, int64_t id, int64_t *id_out, refusal *e)
@@ -232,7 +125,7 @@ static int schools_create_op(req *r, int64_t id, int64_t *id_out, refusal *e)
 static void schools_create_handler(req *r)
 {
     if (req_body_object(r) == 0)
-        schools_run(r, 0, schools_create_op, 201);
+        reply_write(r, 0, schools_create_op, schools_api_load, 201);
 }
 
 static int schools_patch_op(req *r, int64_t id, int64_t *id_out, refusal *e)
@@ -314,10 +207,8 @@ static int schools_groups_query(req *r, int64_t only_id, json_t **rows)
 static void schools_groups_handler(req *r)
 {
     json_t *rows = NULL;
-    if (!access_can_read(r->user, "schools", r->user->scope_path)) {
-        reply_forbidden(r);
+    if (req_can_read(r, "schools") != 0)
         return;
-    }
     int rc = schools_groups_query(r, 0, &rows);
     reply_items(r, rc, rows);
 }

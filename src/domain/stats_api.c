@@ -20,6 +20,7 @@
 #include "domain/schools.h"
 #include "domain/stats.h"
 #include "http/paging.h"
+#include "http/query.h"
 #include "http/reply.h"
 #include "http/router.h"
 #include "util/clock.h"
@@ -56,14 +57,6 @@ static const xlsx_col stats_api_xlsx_cols[] = {
 };
 
 /* ---------------------------------------------------------------- helpers */
-
-static int stats_api_in_list(const char *const *list, const char *text)
-{
-    for (int i = 0; text && list[i]; i++)
-        if (strcmp(list[i], text) == 0)
-            return 1;
-    return 0;
-}
 
 /* A year from text, or 0 when it is not one (2000..2100). */
 static int stats_api_parse_year(const char *text)
@@ -121,10 +114,8 @@ static void stats_api_schema_handler(req *r)
         reply_bad_request(r, "type", type ? "办学类型无效" : "请选择办学类型");
         return;
     }
-    if (!access_can_read(r->user, "stats", r->user->scope_path)) {
-        reply_forbidden(r);
+    if (req_can_read(r, "stats") != 0)
         return;
-    }
     int rc = stats_schema(r->db, year, type, &schema);
     if (rc == STORE_OK)
         rc = stats_rules(r->db, year, type, &rules);
@@ -143,74 +134,28 @@ static void stats_api_fields_handler(req *r)
     int year = stats_api_query_year(r, stats_api_this_year());
     if (!year)
         return;
-    if (!access_can_read(r->user, "stats", r->user->scope_path)) {
-        reply_forbidden(r);
+    if (req_can_read(r, "stats") != 0)
         return;
-    }
     int rc = stats_fields(r->db, year, NULL, &fields);
     reply_items(r, rc, fields);
 }
 
 /* ------------------------------------------------------------- the list */
 
-/* ORDER BY for sort (whitelist), or NULL when unknown. */
-static const char *stats_api_order(arena *a, const char *sort)
-{
-    static const struct {
-        const char *name;
-        const char *column;
-    } sorts[] = {
-        {"code", "s.code"},           {"school_name", "s.name"},
-        {"type", "s.type"},           {"town", "t.name"},
-        {"area", "s.area"},           {"status", "COALESCE(r.status, '未填报')"},
-        {"submitted_at", "r.submitted_at"}, {"reviewed_at", "r.reviewed_at"},
-    };
-    int desc = 0;
-    if (!sort)
-        sort = "code";
-    if (*sort == '-') {
-        desc = 1;
-        sort++;
-    }
-    for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
-        if (strcmp(sorts[i].name, sort) == 0)
-            return arena_printf(a, "%s%s, s.id%s", sorts[i].column, desc ? " DESC" : "",
-                                desc ? " DESC" : "");
-    return NULL;
-}
+/* The sorts of the list (query_order), ties by school id. */
+static const query_sort stats_api_sorts[] = {
+    {"code", "s.code"},           {"school_name", "s.name"},
+    {"type", "s.type"},           {"town", "t.name"},
+    {"area", "s.area"},           {"status", "COALESCE(r.status, '未填报')"},
+    {"submitted_at", "r.submitted_at"}, {"reviewed_at", "r.reviewed_at"},
+    {NULL, NULL},
+};
 
-/* "50%_x" -> "%50\%\_x%" for LIKE ... ESCAPE '\'; prefix: no leading %. */
-static const char *stats_api_like(arena *a, const char *q, int prefix)
-{
-    size_t n = strlen(q);
-    char *out = arena_alloc(a, 2 * n + 3), *w = out;
-    if (!prefix)
-        *w++ = '%';
-    for (const char *s = q; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '\\')
-            *w++ = '\\';
-        *w++ = *s;
-    }
-    *w++ = '%';
-    *w = '\0';
-    return out;
-}
-
-#define STATS_API_MAX_PARAMS 48
-
+/* The WHERE of the list, and the year it reads. */
 typedef struct stats_api_filter {
-    strbuf where;
-    sval p[STATS_API_MAX_PARAMS];
-    int n;
+    query q;
     int year;
 } stats_api_filter;
-
-static void stats_api_where(stats_api_filter *f, const char *expr, sval v)
-{
-    sb_append(&f->where, " AND ");
-    sb_append(&f->where, expr);
-    f->p[f->n++] = v;
-}
 
 /* round=: the round's year, scope and types; -1 after replying. */
 static int stats_api_filter_round(req *r, stats_api_filter *f, const char *text)
@@ -233,19 +178,23 @@ static int stats_api_filter_round(req *r, stats_api_filter *f, const char *text)
     const char *types = arena_strdup(r->a, json_string_value(json_object_get(round, "school_types")));
     f->year = (int)json_integer_value(json_object_get(round, "year"));
     json_decref(round);
-    stats_api_where(f, "s.path >= ?", SV_T(path));
-    stats_api_where(f, "s.path < ?", SV_T(org_scope_upper(r->a, path)));
-    sb_append(&f->where, " AND s.type IN (''");
-    for (const char *s = types ? types : ""; *s && f->n < STATS_API_MAX_PARAMS - 4;) {
+    query_and(&f->q, "s.path >= ?", SV_T(path));
+    query_and(&f->q, "s.path < ?", SV_T(org_scope_upper(r->a, path)));
+    /* s.type IN ('', <the round's types>) */
+    strbuf in = STRBUF_INIT;
+    sval in_types[32];
+    int n = 0;
+    for (const char *s = types ? types : ""; *s && n < (int)(sizeof in_types / sizeof in_types[0]);) {
         const char *bar = strchr(s, '|');
         size_t len = bar ? (size_t)(bar - s) : strlen(s);
         if (len) {
-            sb_append(&f->where, ", ?");
-            f->p[f->n++] = SV_T(arena_strndup(r->a, s, len));
+            sb_append(&in, ", ?");
+            in_types[n++] = SV_T(arena_strndup(r->a, s, len));
         }
         s += len + (bar ? 1 : 0);
     }
-    sb_append(&f->where, ")");
+    query_and_n(&f->q, arena_printf(r->a, "s.type IN (''%s)", sb_str(&in)), in_types, n);
+    sb_free(&in);
     return 0;
 }
 
@@ -257,49 +206,29 @@ static int stats_api_filters(req *r, stats_api_filter *f)
     f->year = stats_api_query_year(r, stats_api_this_year());
     if (!f->year)
         return -1;
-    f->p[f->n++] = SV_I(0); /* r.year, set below */
-    sb_append(&f->where, " WHERE s.path >= ? AND s.path < ?");
-    f->p[f->n++] = SV_T(u->scope_path);
-    f->p[f->n++] = SV_T(org_scope_upper(r->a, u->scope_path));
+    f->q.p[f->q.n++] = SV_I(0); /* r.year, set below */
+    sb_append(&f->q.where, " WHERE s.path >= ? AND s.path < ?");
+    f->q.p[f->q.n++] = SV_T(u->scope_path);
+    f->q.p[f->q.n++] = SV_T(org_scope_upper(r->a, u->scope_path));
     if (round && stats_api_filter_round(r, f, round) != 0)
         return -1;
-    f->p[0] = SV_I(f->year);
-    sb_append(&f->where, " AND s.type IN (SELECT x.school_type FROM stat_sections x WHERE "
-                         "x.year_from <= ? AND (x.year_to IS NULL OR x.year_to >= ?))"
-                         " AND (s.status = '在办' OR r.id IS NOT NULL)");
-    f->p[f->n++] = SV_I(f->year);
-    f->p[f->n++] = SV_I(f->year);
-    const char *type = req_query(r, "type"), *town = req_query(r, "town");
-    const char *status = req_query(r, "status"), *q = req_query(r, "q");
-    if (type) {
-        if (!schools_type_valid(type)) {
-            reply_bad_request(r, "type", "办学类型无效");
-            return -1;
-        }
-        stats_api_where(f, "s.type = ?", SV_T(type));
-    }
-    if (town) {
-        int64_t town_id = parse_id(town);
-        if (!town_id) {
-            reply_bad_request(r, "town", "街道/乡镇无效");
-            return -1;
-        }
-        stats_api_where(f, "s.town_id = ?", SV_I(town_id));
-    }
-    if (status) {
-        if (!stats_api_in_list(stats_api_statuses, status)) {
-            reply_bad_request(r, "status", "状态无效");
-            return -1;
-        }
-        if (strcmp(status, "未填报") == 0)
-            sb_append(&f->where, " AND r.id IS NULL");
-        else
-            stats_api_where(f, "r.status = ?", SV_T(status));
-    }
-    if (q) {
-        sb_append(&f->where, " AND (s.name LIKE ? ESCAPE '\\' OR s.code LIKE ? ESCAPE '\\')");
-        f->p[f->n++] = SV_T(stats_api_like(r->a, q, 0));
-        f->p[f->n++] = SV_T(stats_api_like(r->a, q, 1));
+    f->q.p[0] = SV_I(f->year);
+    sval years[] = {SV_I(f->year), SV_I(f->year)};
+    query_and_n(&f->q, "s.type IN (SELECT x.school_type FROM stat_sections x WHERE "
+                       "x.year_from <= ? AND (x.year_to IS NULL OR x.year_to >= ?))"
+                       " AND (s.status = '在办' OR r.id IS NOT NULL)",
+                years, 2);
+    const char *status = req_query(r, "status"), *text = req_query(r, "q");
+    if (query_enum(r, &f->q, "type", "s.type = ?", schools_types, "办学类型无效") ||
+        query_id(r, &f->q, "town", "s.town_id = ?", "街道/乡镇无效"))
+        return -1;
+    if (status && strcmp(status, "未填报") == 0)
+        sb_append(&f->q.where, " AND r.id IS NULL");
+    else if (query_enum(r, &f->q, "status", "r.status = ?", stats_api_statuses, "状态无效"))
+        return -1;
+    if (text) {
+        sval like[] = {SV_T(query_like(r->a, text, 0)), SV_T(query_like(r->a, text, 1))};
+        query_and_n(&f->q, "(s.name LIKE ? ESCAPE '\\' OR s.code LIKE ? ESCAPE '\\')", like, 2);
     }
     return 0;
 }
@@ -421,37 +350,30 @@ static json_t *stats_api_list_items(json_t *rows, int year)
 
 static void stats_api_list_handler(req *r)
 {
-    const user_ctx *u = r->user;
     paging pg;
-    stats_api_filter f = {.where = STRBUF_INIT};
+    stats_api_filter f = {.q = QUERY_INIT};
     json_t *rows = NULL, *fields = NULL, *items = NULL;
     int64_t total = 0;
 
-    if (paging_parse(r, &pg) != 0)
+    if (paging_parse(r, &pg) != 0 || req_can_read(r, "stats") != 0)
         return;
-    if (!access_can_read(u, "stats", u->scope_path)) {
-        reply_forbidden(r);
+    const char *order = query_order(r, stats_api_sorts, "code", "s.id", 0);
+    if (!order)
         return;
-    }
-    const char *order = stats_api_order(r->a, req_query(r, "sort"));
-    if (!order) {
-        reply_bad_request(r, "sort", "排序字段无效");
-        return;
-    }
     if (stats_api_filters(r, &f) != 0) {
-        sb_free(&f.where);
+        query_free(&f.q);
         return;
     }
     char *count_sql = arena_printf(r->a, "SELECT COUNT(*)" STATS_API_LIST_FROM "%s",
-                                   sb_str(&f.where));
+                                   sb_str(&f.q.where));
     char *sql = arena_printf(r->a,
                              "SELECT s.id AS school_id, s.name AS school_name, s.code, s.type, "
                              "t.name AS town, s.area, r.id AS record_id, COALESCE(r.status, "
                              "'未填报') AS status, r.submitted_at, r.reviewed_at"
                              STATS_API_LIST_FROM "%s ORDER BY %s LIMIT ? OFFSET ?",
-                             sb_str(&f.where), order);
-    int rc = paging_query(r->db, count_sql, sql, f.p, f.n, pg.limit, pg.offset, &total, &rows);
-    sb_free(&f.where);
+                             sb_str(&f.q.where), order);
+    int rc = paging_query(r->db, count_sql, sql, f.q.p, f.q.n, pg.limit, pg.offset, &total, &rows);
+    query_free(&f.q);
     if (rc == STORE_OK)
         rc = stats_fields(r->db, f.year, NULL, &fields);
     if (rc == STORE_OK) {
@@ -472,7 +394,6 @@ static void stats_api_list_handler(req *r)
     json_decref(fields);
     if (rc != STORE_OK) {
         json_decref(items);
-        log_error("GET /api/stats/records: %s", db_errmsg(r->db));
         reply_store_error(r, rc);
         return;
     }
@@ -763,10 +684,8 @@ static void stats_api_summary_handler(req *r)
     const user_ctx *u = r->user;
     stats_api_stage_sum now[STATS_API_NSTAGES] = {0}, before[STATS_API_NSTAGES] = {0};
     int64_t latest = 0;
-    if (!access_can_read(u, "stats", u->scope_path)) {
-        reply_forbidden(r);
+    if (req_can_read(r, "stats") != 0)
         return;
-    }
     int year = stats_api_query_year(r, -1);
     if (!year)
         return;

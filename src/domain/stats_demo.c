@@ -2,7 +2,7 @@
  * stats_demo.c - the demo county's 基表 of 2019-2021 and the province
  * benchmark's 2021 records (see stats_demo.h).
  *
- * From the seed and our own PRNG (splitmix64; a stream per school, so a
+ * From the seed and our own PRNG (demo_gen.h; a stream per school, so a
  * school's figures do not depend on the others), each school gets a
  * profile: per stage the entrants of each entry year (a cohort moves up a
  * grade each year: growing in 城区, shrinking in 乡村), a typical class
@@ -20,7 +20,8 @@
  * The county (stats_demo_generate) saves each record with
  * stats_record_save (no audit row each), with explanations for the
  * warnings stats_check finds, then sets its status, round and times as the
- * workflow would have. The benchmark (stats_demo_bulk) writes rows itself.
+ * workflow would have. The benchmark (stats_demo_bulk) runs the same
+ * generator and writes the rows itself, in demo_gen.h's batches.
  */
 #include "domain/stats_demo.h"
 
@@ -29,14 +30,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/audit.h"
+#include "domain/demo_gen.h"
 #include "domain/org.h"
 #include "domain/schools.h"
 #include "domain/stats.h"
 #include "domain/stats_rounds.h"
 #include "util/arena.h"
-#include "util/clock.h"
-#include "util/strbuf.h"
 
 #define SD_PRE 2018 /* the year before the first: graduates */
 #define SD_NY 4     /* 2018 .. 2021 */
@@ -47,43 +46,10 @@
 #define SD_SENIOR_SHARE 0.581 /* public share of high-school places, 2021 */
 #define SD_DRAFTS 5           /* 2021 drafts besides the 超大班额 one */
 #define SD_RETURNED 2
-#define SD_NOTE "演示数据生成（edubureau demo/generate）：批量创建，本条为汇总记录，未逐条记录审计"
 #define SD_BULK_NOTE                                                                               \
     "基准测试数据生成（edubureau generate --stats）：批量写入，本条为汇总记录，未逐条记录审计"
 
-/* ------------------------------------------------------------------ PRNG */
-
-typedef struct sd_rng {
-    uint64_t state;
-} sd_rng;
-
-/* splitmix64 (Steele, Lea, Flood 2014). */
-static uint64_t sd_next(sd_rng *r)
-{
-    uint64_t z = (r->state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [lo, hi]; lo when hi <= lo. */
-static int sd_range(sd_rng *r, int lo, int hi)
-{
-    if (hi <= lo)
-        return lo;
-    return lo + (int)(sd_next(r) % (uint64_t)(hi - lo + 1));
-}
-
-static int sd_chance(sd_rng *r, int percent)
-{
-    return sd_range(r, 1, 100) <= percent;
-}
-
-/* Uniform real in [lo, hi). */
-static double sd_real(sd_rng *r, double lo, double hi)
-{
-    return lo + (hi - lo) * (double)(sd_next(r) >> 11) / 9007199254740992.0;
-}
+/* ----------------------------------------------------------------- helpers */
 
 static int sd_round(double d)
 {
@@ -190,17 +156,9 @@ typedef struct sd_gen {
     long records[SD_NY];
 } sd_gen;
 
-static int sd_fail(sd_gen *g, const char *what, int rc)
+static int sd_fail(sd_gen *g, const char *what, int rc, const refusal *e)
 {
-    snprintf(g->err, g->err_size, "%s: %s", what, db_errmsg(g->db));
-    return rc == STORE_OK ? STORE_ERROR : rc;
-}
-
-static int sd_refused(sd_gen *g, const char *what, const refusal *e)
-{
-    snprintf(g->err, g->err_size, "%s: %s (%s)", what, e->message ? e->message : "?",
-             e->field ? e->field : "-");
-    return STORE_ERROR;
+    return demo_gen_fail(g->db, g->err, g->err_size, what, rc, e);
 }
 
 static const char *sd_text(json_t *row, const char *key)
@@ -421,71 +379,77 @@ static int sd_all_pupils(const sd_school *k, int y, int *by_stage)
 
 /* ------------------------------------------------------------- profiles */
 
-/* Entrants per grade in 2021, and the class size, by stage and school. */
-static void sd_stage_size(const sd_school *k, int s, sd_rng *r, int *lo, int *hi, int *size)
+/* One real draw in the range of area: ranges of 城区, 镇区, 乡村. */
+static double sd_by_area(demo_rng *r, int area, const double range[3][2])
 {
-    const char *t = k->type;
+    return demo_rng_real(r, range[area][0], range[area][1]);
+}
+
+/* Entrants per grade in 2021 by stage, school type (NULL: any other) and
+ * nature (1 公办, 0 民办, -1 either), for a school in 城区, 镇区, 乡村: the
+ * first row that fits. */
+static const struct sd_intake {
+    int stage;
+    const char *type;
+    int pub;
+    int lo[3], hi[3];
+} sd_intakes[] = {
+    {ST_KG, NULL, 1, {85, 50, 12}, {120, 85, 30}},
+    {ST_KG, NULL, 0, {50, 40, 16}, {120, 95, 50}},
+    {ST_PRIMARY, "教学点", -1, {4, 4, 4}, {14, 14, 14}},
+    {ST_PRIMARY, "特殊教育学校", -1, {6, 6, 6}, {14, 14, 14}},
+    {ST_PRIMARY, "小学", -1, {220, 110, 14}, {420, 220, 45}},
+    {ST_PRIMARY, NULL, -1, {120, 30, 30}, {250, 70, 70}},
+    {ST_JUNIOR, "特殊教育学校", -1, {5, 5, 5}, {12, 12, 12}},
+    {ST_JUNIOR, "初中", -1, {450, 220, 100}, {800, 450, 220}},
+    {ST_JUNIOR, "完全中学", 1, {280, 280, 280}, {450, 450, 450}},
+    {ST_JUNIOR, "完全中学", 0, {300, 300, 300}, {480, 480, 480}},
+    {ST_JUNIOR, "十二年一贯制学校", -1, {250, 250, 250}, {400, 400, 400}},
+    {ST_JUNIOR, NULL, -1, {200, 45, 45}, {300, 100, 100}},
+    {ST_SENIOR, "高级中学", -1, {600, 600, 600}, {1200, 1200, 1200}},
+    {ST_SENIOR, "完全中学", 1, {250, 250, 250}, {400, 400, 400}},
+    {ST_SENIOR, "完全中学", 0, {1000, 1000, 1000}, {1300, 1300, 1300}},
+    {ST_SENIOR, NULL, -1, {750, 750, 750}, {1000, 1000, 1000}},
+    {ST_VOC, NULL, -1, {500, 500, 500}, {900, 900, 900}},
+};
+
+/* Entrants per grade in 2021, and the class size, by stage and school. */
+static void sd_stage_size(const sd_school *k, int s, demo_rng *r, int *lo, int *hi, int *size)
+{
     int city = k->area == SD_CITY, town = k->area == SD_TOWN;
-    switch (s) {
-    case ST_KG:
-        if (k->pub)
-            *lo = city ? 85 : town ? 50 : 12, *hi = city ? 120 : town ? 85 : 30;
-        else
-            *lo = city ? 50 : town ? 40 : 16, *hi = city ? 120 : town ? 95 : 50;
-        *size = k->pub ? (city ? sd_range(r, 3, 7) : sd_range(r, 0, 5)) : sd_range(r, -4, 3);
-        return;
-    case ST_PRIMARY:
-        if (sd_is(t, "教学点"))
-            *lo = 4, *hi = 14;
-        else if (sd_is(t, "特殊教育学校"))
-            *lo = 6, *hi = 14;
-        else if (sd_is(t, "小学"))
-            *lo = city ? 220 : town ? 110 : 14, *hi = city ? 420 : town ? 220 : 45;
-        else
-            *lo = city ? 120 : 30, *hi = city ? 250 : 70;
-        break;
-    case ST_JUNIOR:
-        if (sd_is(t, "特殊教育学校"))
-            *lo = 5, *hi = 12;
-        else if (sd_is(t, "初中"))
-            *lo = city ? 450 : town ? 220 : 100, *hi = city ? 800 : town ? 450 : 220;
-        else if (sd_is(t, "完全中学"))
-            *lo = k->pub ? 280 : 300, *hi = k->pub ? 450 : 480;
-        else if (sd_is(t, "十二年一贯制学校"))
-            *lo = 250, *hi = 400;
-        else
-            *lo = city ? 200 : 45, *hi = city ? 300 : 100;
-        break;
-    case ST_SENIOR:
-        if (k->high)
-            *lo = 600, *hi = 1200;
-        else if (sd_is(t, "完全中学"))
-            *lo = k->pub ? 250 : 1000, *hi = k->pub ? 400 : 1300;
-        else
-            *lo = 750, *hi = 1000;
-        break;
-    default:
-        *lo = 500, *hi = 900;
-        break;
+    *lo = *hi = 0;
+    for (int i = 0; i < DEMO_COUNT(sd_intakes); i++) {
+        const struct sd_intake *in = &sd_intakes[i];
+        if (in->stage == s && (!in->type || sd_is(k->type, in->type)) &&
+            (in->pub < 0 || in->pub == k->pub)) {
+            *lo = in->lo[k->area];
+            *hi = in->hi[k->area];
+            break;
+        }
     }
-    if (sd_is(t, "特殊教育学校"))
-        *size = sd_range(r, 8, 12);
+    if (s == ST_KG) {
+        *size = k->pub ? (city ? demo_rng_range(r, 3, 7) : demo_rng_range(r, 0, 5))
+                       : demo_rng_range(r, -4, 3);
+        return;
+    }
+    if (sd_is(k->type, "特殊教育学校"))
+        *size = demo_rng_range(r, 8, 12);
     else if (s == ST_SENIOR)
-        *size = k->pub ? sd_range(r, 50, 56) : sd_range(r, 48, 54);
+        *size = k->pub ? demo_rng_range(r, 50, 56) : demo_rng_range(r, 48, 54);
     else if (s == ST_VOC)
-        *size = sd_range(r, 45, 52);
+        *size = demo_rng_range(r, 45, 52);
     else if (city && !k->pub)
-        *size = sd_range(r, 45, 52);
+        *size = demo_rng_range(r, 45, 52);
     else if (city)
-        *size = s == ST_PRIMARY ? sd_range(r, 50, 58) : sd_range(r, 52, 58);
+        *size = s == ST_PRIMARY ? demo_rng_range(r, 50, 58) : demo_rng_range(r, 52, 58);
     else if (town)
-        *size = s == ST_PRIMARY ? sd_range(r, 42, 50) : sd_range(r, 46, 54);
+        *size = s == ST_PRIMARY ? demo_rng_range(r, 42, 50) : demo_rng_range(r, 46, 54);
     else
-        *size = s == ST_PRIMARY ? sd_range(r, 30, 40) : sd_range(r, 38, 46);
+        *size = s == ST_PRIMARY ? demo_rng_range(r, 30, 40) : demo_rng_range(r, 38, 46);
 }
 
 /* The profile of stage s of k. */
-static void sd_stage_profile(sd_school *k, int s, sd_rng *r)
+static void sd_stage_profile(sd_school *k, int s, demo_rng *r)
 {
     sd_stage *st = &k->st[s];
     int lo, hi, city = k->area == SD_CITY, rural = k->area == SD_RURAL;
@@ -493,115 +457,107 @@ static void sd_stage_profile(sd_school *k, int s, sd_rng *r)
     st->on = 1;
     st->grades = sd_stage_defs[s].grades;
     if (k->point)
-        st->grades = sd_chance(r, 70) ? 3 : 4;
+        st->grades = demo_rng_chance(r, 70) ? 3 : 4;
     sd_stage_size(k, s, r, &lo, &hi, &st->size);
-    double base = sd_range(r, lo, hi);
-    double trend = s == ST_SENIOR ? sd_real(r, 1.02, 1.06)
-                   : city         ? sd_real(r, 1.02, 1.05)
-                   : rural        ? sd_real(r, 0.93, 0.98)
-                                  : sd_real(r, 0.99, 1.02);
-    st->retention = s == ST_VOC      ? sd_real(r, 0.93, 0.97)
-                    : s == ST_SENIOR ? sd_real(r, 0.98, 0.995)
-                    : city           ? sd_real(r, 1.005, 1.02)
-                    : rural          ? sd_real(r, 0.97, 0.99)
-                                     : sd_real(r, 0.99, 1.01);
+    double base = demo_rng_range(r, lo, hi);
+    double trend = s == ST_SENIOR
+                       ? demo_rng_real(r, 1.02, 1.06)
+                       : sd_by_area(r, k->area,
+                                    (const double[3][2]){{1.02, 1.05}, {0.99, 1.02}, {0.93, 0.98}});
+    st->retention =
+        s == ST_VOC ? demo_rng_real(r, 0.93, 0.97)
+        : s == ST_SENIOR
+            ? demo_rng_real(r, 0.98, 0.995)
+            : sd_by_area(r, k->area,
+                         (const double[3][2]){{1.005, 1.02}, {0.99, 1.01}, {0.97, 0.99}});
     for (int e = 0; e < SD_NE; e++)
-        st->intake[e] = base * pow(trend, SD_E0 + e - 2021) * sd_real(r, 0.95, 1.05);
+        st->intake[e] = base * pow(trend, SD_E0 + e - 2021) * demo_rng_real(r, 0.95, 1.05);
 
-    st->girls = s == ST_VOC      ? sd_real(r, 0.35, 0.45)
-                : s == ST_SENIOR ? sd_real(r, 0.47, 0.52)
-                                 : sd_real(r, 0.45, 0.49);
-    st->migrant = city    ? sd_real(r, 0.08, 0.18)
-                  : rural ? sd_real(r, 0, 0.02)
-                          : sd_real(r, 0.03, 0.08);
-    st->left_behind = s >= ST_SENIOR ? sd_real(r, 0.05, 0.12)
-                      : city         ? sd_real(r, 0.01, 0.05)
-                      : rural        ? sd_real(r, 0.15, 0.30)
-                                     : sd_real(r, 0.08, 0.18);
-    st->disabled = s == ST_PRIMARY || s == ST_JUNIOR ? sd_real(r, 0, 0.004) : 0;
+    st->girls = s == ST_VOC      ? demo_rng_real(r, 0.35, 0.45)
+                : s == ST_SENIOR ? demo_rng_real(r, 0.47, 0.52)
+                                 : demo_rng_real(r, 0.45, 0.49);
+    st->migrant =
+        sd_by_area(r, k->area, (const double[3][2]){{0.08, 0.18}, {0.03, 0.08}, {0, 0.02}});
+    st->left_behind =
+        s >= ST_SENIOR ? demo_rng_real(r, 0.05, 0.12)
+                       : sd_by_area(r, k->area,
+                                    (const double[3][2]){{0.01, 0.05}, {0.08, 0.18}, {0.15, 0.30}});
+    st->disabled = s == ST_PRIMARY || s == ST_JUNIOR ? demo_rng_real(r, 0, 0.004) : 0;
     switch (s) {
     case ST_KG:
         st->boarders = 0;
-        st->ratio = k->pub ? sd_real(r, 1.8, 2.2) : sd_real(r, 1.4, 2.0);
+        st->ratio = k->pub ? demo_rng_real(r, 1.8, 2.2) : demo_rng_real(r, 1.4, 2.0);
         st->pe_art = 0;
-        st->key = sd_real(r, 0.04, 0.12);
-        st->postgrad = sd_real(r, 0, 0.01);
-        st->bachelor = sd_real(r, 0.30, 0.55);
-        st->highschool = sd_real(r, 0.05, 0.15);
+        st->key = demo_rng_real(r, 0.04, 0.12);
+        st->postgrad = demo_rng_real(r, 0, 0.01);
+        st->bachelor = demo_rng_real(r, 0.30, 0.55);
+        st->highschool = demo_rng_real(r, 0.05, 0.15);
         return;
     case ST_PRIMARY:
-        st->boarders = city ? 0 : rural ? sd_real(r, 0, 0.08) : sd_real(r, 0, 0.05);
-        st->ratio = city ? sd_real(r, 19, 22.5) : rural ? sd_real(r, 12, 17) : sd_real(r, 16, 19);
+        st->boarders = city ? 0 : rural ? demo_rng_real(r, 0, 0.08) : demo_rng_real(r, 0, 0.05);
+        st->ratio = sd_by_area(r, k->area, (const double[3][2]){{19, 22.5}, {16, 19}, {12, 17}});
         break;
     case ST_JUNIOR:
-        st->boarders = city    ? sd_real(r, 0, 0.15)
-                       : rural ? sd_real(r, 0.3, 0.7)
-                               : sd_real(r, 0.2, 0.45);
-        st->ratio = city    ? sd_real(r, 13.5, 16)
-                    : rural ? sd_real(r, 10.5, 13.5)
-                            : sd_real(r, 12, 14);
+        st->boarders =
+            sd_by_area(r, k->area, (const double[3][2]){{0, 0.15}, {0.2, 0.45}, {0.3, 0.7}});
+        st->ratio =
+            sd_by_area(r, k->area, (const double[3][2]){{13.5, 16}, {12, 14}, {10.5, 13.5}});
         break;
     case ST_SENIOR:
-        st->boarders = k->pub ? sd_real(r, 0.6, 0.9) : sd_real(r, 0.85, 0.98);
-        st->ratio = k->pub ? sd_real(r, 13, 16) : sd_real(r, 12, 15);
+        st->boarders = k->pub ? demo_rng_real(r, 0.6, 0.9) : demo_rng_real(r, 0.85, 0.98);
+        st->ratio = k->pub ? demo_rng_real(r, 13, 16) : demo_rng_real(r, 12, 15);
         break;
     default:
-        st->boarders = sd_real(r, 0.4, 0.7);
-        st->ratio = sd_real(r, 16, 22);
+        st->boarders = demo_rng_real(r, 0.4, 0.7);
+        st->ratio = demo_rng_real(r, 16, 22);
         break;
     }
     if (special) {
-        st->boarders = sd_real(r, 0.3, 0.6);
-        st->ratio = sd_real(r, 3, 4.5);
+        st->boarders = demo_rng_real(r, 0.3, 0.6);
+        st->ratio = demo_rng_real(r, 3, 4.5);
         st->disabled = 0;
     }
     /* 农村学校体音美等学科普遍存在非专业学科教师兼任 */
-    st->pe_art = s >= ST_SENIOR    ? sd_real(r, 0.6, 1.2)
-                 : city || special ? sd_real(r, 0.95, 1.4)
-                 : rural           ? sd_real(r, 0.2, 1.0)
-                                   : sd_real(r, 0.75, 1.15);
-    st->key = city    ? sd_real(r, 0.18, 0.30)
-              : rural ? sd_real(r, 0.12, 0.20)
-                      : sd_real(r, 0.14, 0.24);
+    st->pe_art = s >= ST_SENIOR    ? demo_rng_real(r, 0.6, 1.2)
+                 : city || special ? demo_rng_real(r, 0.95, 1.4)
+                 : rural           ? demo_rng_real(r, 0.2, 1.0)
+                                   : demo_rng_real(r, 0.75, 1.15);
+    st->key =
+        sd_by_area(r, k->area, (const double[3][2]){{0.18, 0.30}, {0.14, 0.24}, {0.12, 0.20}});
     if (s == ST_PRIMARY) {
-        st->postgrad = city ? sd_real(r, 0.01, 0.04) : sd_real(r, 0, 0.01);
-        st->bachelor = city    ? sd_real(r, 0.70, 0.85)
-                       : rural ? sd_real(r, 0.45, 0.65)
-                               : sd_real(r, 0.6, 0.75);
-        st->highschool = city    ? sd_real(r, 0, 0.01)
-                         : rural ? sd_real(r, 0.02, 0.06)
-                                 : sd_real(r, 0, 0.03);
+        st->postgrad = city ? demo_rng_real(r, 0.01, 0.04) : demo_rng_real(r, 0, 0.01);
+        st->bachelor =
+            sd_by_area(r, k->area, (const double[3][2]){{0.70, 0.85}, {0.6, 0.75}, {0.45, 0.65}});
+        st->highschool =
+            sd_by_area(r, k->area, (const double[3][2]){{0, 0.01}, {0, 0.03}, {0.02, 0.06}});
     } else if (s == ST_JUNIOR) {
-        st->postgrad = sd_real(r, 0.02, 0.06);
-        st->bachelor = sd_real(r, 0.80, 0.92);
-        st->highschool = sd_real(r, 0, 0.01);
+        st->postgrad = demo_rng_real(r, 0.02, 0.06);
+        st->bachelor = demo_rng_real(r, 0.80, 0.92);
+        st->highschool = demo_rng_real(r, 0, 0.01);
     } else {
-        st->postgrad = sd_real(r, 0.04, 0.12);
-        st->bachelor = sd_real(r, 0.80, 0.9);
+        st->postgrad = demo_rng_real(r, 0.04, 0.12);
+        st->bachelor = demo_rng_real(r, 0.80, 0.9);
         st->highschool = 0;
     }
 }
 
 /* The school-wide part of k's profile (after its stages). */
-static void sd_school_profile(sd_school *k, sd_rng *r)
+static void sd_school_profile(sd_school *k, demo_rng *r)
 {
     int city = k->area == SD_CITY, rural = k->area == SD_RURAL;
     int kg = k->st[ST_KG].on, year = k->last_year;
-    k->f_teach = city    ? sd_real(r, 0.85, 1.4)
-                 : rural ? sd_real(r, 1.0, 2.2)
-                         : sd_real(r, 0.95, 1.6);
-    k->f_sports = city    ? sd_real(r, 0.6, 1.3)
-                  : rural ? sd_real(r, 0.95, 2.6)
-                          : sd_real(r, 0.85, 1.6);
-    k->f_equip = city ? sd_real(r, 0.95, 1.7) : sd_real(r, 0.92, 1.6);
-    k->books_pp = sd_real(r, 0.85, 1.5);
-    k->computers_per = sd_real(r, 6, 12);
-    k->staff_extra = sd_real(r, 0.06, 0.15);
-    k->build_ratio = sd_real(r, 1.35, 1.65);
+    k->f_teach = sd_by_area(r, k->area, (const double[3][2]){{0.85, 1.4}, {0.95, 1.6}, {1.0, 2.2}});
+    k->f_sports =
+        sd_by_area(r, k->area, (const double[3][2]){{0.6, 1.3}, {0.85, 1.6}, {0.95, 2.6}});
+    k->f_equip = city ? demo_rng_real(r, 0.95, 1.7) : demo_rng_real(r, 0.92, 1.6);
+    k->books_pp = demo_rng_real(r, 0.85, 1.5);
+    k->computers_per = demo_rng_real(r, 6, 12);
+    k->staff_extra = demo_rng_real(r, 0.06, 0.15);
+    k->build_ratio = demo_rng_real(r, 1.35, 1.65);
     k->rebuilt = 1;
     /* 改扩建中小学校9所 (2021); 新建二高综合楼一栋 */
-    if ((!kg && !city && sd_chance(r, 6)) || sd_ends(k->name, "第二高级中学"))
-        k->rebuilt = sd_real(r, 1.12, 1.25);
+    if ((!kg && !city && demo_rng_chance(r, 6)) || sd_ends(k->name, "第二高级中学"))
+        k->rebuilt = demo_rng_real(r, 1.12, 1.25);
     int classes = 0;
     for (int s = 0; s < SD_STAGES; s++) {
         sd_sy sy;
@@ -609,16 +565,22 @@ static void sd_school_profile(sd_school *k, sd_rng *r)
         classes += sy.classes_total;
     }
     int big = k->st[ST_JUNIOR].on || k->st[ST_SENIOR].on || k->st[ST_VOC].on || classes >= 24;
-    k->gym = !kg && big && sd_chance(r, city ? 45 : rural ? 5 : 25) ? sd_range(r, 600, 2000) : 0;
-    k->rooms_extra = kg      ? sd_range(r, 0, 1)
-                     : rural ? sd_range(r, 0, 2)
-                             : sd_round(classes * sd_real(r, 0.1, 0.22)) + sd_range(r, 2, 6);
+    k->gym = !kg && big &&
+                     demo_rng_chance(r, city    ? 45
+                                        : rural ? 5
+                                                : 25)
+                 ? demo_rng_range(r, 600, 2000)
+                 : 0;
+    k->rooms_extra =
+        kg      ? demo_rng_range(r, 0, 1)
+        : rural ? demo_rng_range(r, 0, 2)
+                : sd_round(classes * demo_rng_real(r, 0.1, 0.22)) + demo_rng_range(r, 2, 6);
     if (kg) {
-        k->music_rooms = k->pub || sd_chance(r, 50);
-        k->art_rooms = k->pub && sd_chance(r, 70);
+        k->music_rooms = k->pub || demo_rng_chance(r, 50);
+        k->art_rooms = k->pub && demo_rng_chance(r, 70);
     } else if (rural && classes < 12) {
-        k->music_rooms = sd_chance(r, 45);
-        k->art_rooms = sd_chance(r, 35);
+        k->music_rooms = demo_rng_chance(r, 45);
+        k->art_rooms = demo_rng_chance(r, 35);
     } else {
         k->music_rooms = (classes + 11) / 12;
         k->art_rooms = (classes + 11) / 12;
@@ -626,23 +588,27 @@ static void sd_school_profile(sd_school *k, sd_rng *r)
     int boarding = k->st[ST_SENIOR].on || k->st[ST_VOC].on || k->st[ST_JUNIOR].on ||
                    sd_is(k->type, "特殊教育学校");
     if (kg)
-        k->canteen = k->pub || sd_chance(r, 90);
+        k->canteen = k->pub || demo_rng_chance(r, 90);
     else if (k->point)
         k->canteen = 0;
     else
-        k->canteen = boarding || sd_chance(r, city ? 50 : rural ? 30 : 60);
+        k->canteen = boarding || demo_rng_chance(r, city ? 50 : rural ? 30 : 60);
     if (k->canteen)
-        k->lunch = sd_chance(r, 70) ? "自办食堂" : "委托餐饮企业经营食堂";
+        k->lunch = demo_rng_chance(r, 70) ? "自办食堂" : "委托餐饮企业经营食堂";
     else if (city)
-        k->lunch = sd_chance(r, 60) ? "第三方配餐" : "无";
+        k->lunch = demo_rng_chance(r, 60) ? "第三方配餐" : "无";
     else {
-        int roll = sd_range(r, 1, 100);
+        int roll = demo_rng_range(r, 1, 100);
         k->lunch = roll <= 35 ? "邻校食堂配餐" : roll <= 55 ? "第三方配餐" : "无";
     }
     /* 课后延时服务: tried in town in 2019-2020, everywhere in 2021 */
-    k->after_school[0] = city && sd_chance(r, 30) ? sd_real(r, 0.15, 0.3) : 0;
-    k->after_school[1] = sd_chance(r, city ? 60 : rural ? 10 : 30) ? sd_real(r, 0.2, 0.45) : 0;
-    k->after_school[2] = rural ? sd_real(r, 0.5, 0.9) : sd_real(r, 0.6, 0.95);
+    k->after_school[0] = city && demo_rng_chance(r, 30) ? demo_rng_real(r, 0.15, 0.3) : 0;
+    k->after_school[1] = demo_rng_chance(r, city    ? 60
+                                            : rural ? 10
+                                                    : 30)
+                             ? demo_rng_real(r, 0.2, 0.45)
+                             : 0;
+    k->after_school[2] = rural ? demo_rng_real(r, 0.5, 0.9) : demo_rng_real(r, 0.6, 0.95);
 }
 
 static int sd_area_of(const char *area)
@@ -653,10 +619,10 @@ static int sd_area_of(const char *area)
 /* The stages of a school: the sections of its form (2021, else the last). */
 static int sd_profile(sd_gen *g, sd_school *k)
 {
-    sd_rng r = {k->seed};
+    demo_rng r = {k->seed};
     sd_form *f = sd_form_of(g, k->last_year, k->type);
     if (!f)
-        return sd_fail(g, "读取基表字段", STORE_ERROR);
+        return sd_fail(g, "读取基表字段", STORE_ERROR, NULL);
     for (int s = 0; s < SD_STAGES; s++)
         if (sd_form_has(f, sd_stage_defs[s].section))
             sd_stage_profile(k, s, &r);
@@ -665,7 +631,7 @@ static int sd_profile(sd_gen *g, sd_school *k)
         sd_stage_year(k, ST_KG, k->last_year, &sy);
         k->kg_mixed = sy.pupils_total < 75;
         if (k->kg_mixed)
-            k->st[ST_KG].size = sd_range(&r, -2, 3);
+            k->st[ST_KG].size = demo_rng_range(&r, -2, 3);
     }
     sd_school_profile(k, &r);
     return STORE_OK;
@@ -679,7 +645,7 @@ typedef struct sd_staff {
     int postgrad, bachelor, college, highschool, carers;
 } sd_staff;
 
-static void sd_stage_staff(const sd_school *k, int s, int y, const sd_sy *sy, sd_rng *r,
+static void sd_stage_staff(const sd_school *k, int s, int y, const sd_sy *sy, demo_rng *r,
                            sd_staff *out)
 {
     const sd_stage *st = &k->st[s];
@@ -688,12 +654,12 @@ static void sd_stage_staff(const sd_school *k, int s, int y, const sd_sy *sy, sd
         return;
     int t;
     if (s == ST_KG) {
-        t = sd_round(sy->classes_total * st->ratio * sd_real(r, 0.97, 1.03));
-        out->carers = sd_round(sy->classes_total * sd_real(r, 0.75, 1.0));
+        t = sd_round(sy->classes_total * st->ratio * demo_rng_real(r, 0.97, 1.03));
+        out->carers = sd_round(sy->classes_total * demo_rng_real(r, 0.75, 1.0));
     } else {
         static const double per_class[SD_STAGES] = {0, 1.5, 2.8, 3.0, 2.0};
         double need = k->point ? sy->classes_total : sy->classes_total * per_class[s];
-        t = sd_round(sy->pupils_total / (st->ratio * sd_real(r, 0.97, 1.03)));
+        t = sd_round(sy->pupils_total / (st->ratio * demo_rng_real(r, 0.97, 1.03)));
         if (t < (int)ceil(need))
             t = (int)ceil(need);
     }
@@ -705,7 +671,7 @@ static void sd_stage_staff(const sd_school *k, int s, int y, const sd_sy *sy, sd
     for (int i = 0; i < 5; i++)
         used += out->subject[i] = sd_round(t * sd_stage_defs[s].subjects[i]);
     if (s != ST_KG) {
-        int pa = sd_round(st->pe_art * sy->pupils_total / 100.0 * sd_real(r, 0.97, 1.03));
+        int pa = sd_round(st->pe_art * sy->pupils_total / 100.0 * demo_rng_real(r, 0.97, 1.03));
         if (pa > t / 3)
             pa = t / 3;
         out->pe = sd_round(pa * 0.45);
@@ -735,7 +701,7 @@ static void sd_stage_staff(const sd_school *k, int s, int y, const sd_sy *sy, sd
 
 /* The values of one stage. */
 static void sd_stage_values(sd_form *f, json_t *v, const sd_school *k, int s, int y,
-                            const sd_sy *sy, sd_rng *r)
+                            const sd_sy *sy, demo_rng *r)
 {
     const struct sd_stage_def *d = &sd_stage_defs[s];
     const sd_stage *st = &k->st[s];
@@ -760,11 +726,11 @@ static void sd_stage_values(sd_form *f, json_t *v, const sd_school *k, int s, in
     }
     sd_putk(f, v, sy->band56, sec, "classes_56_65", NULL);
     sd_putk(f, v, sy->band66, sec, "classes_66plus", NULL);
-    sd_putk(f, v, sd_round(n * st->girls * sd_real(r, 0.99, 1.01)), sec, "girls", NULL);
+    sd_putk(f, v, sd_round(n * st->girls * demo_rng_real(r, 0.99, 1.01)), sec, "girls", NULL);
     sd_putk(f, v, sy->pupils[0], sec, "entrants", NULL);
     /* graduates of the summer: last year's top grade */
     int top = st->grades == d->grades ? sd_pupils(k, s, y - 1, d->grades - 1) : 0;
-    sd_putk(f, v, sd_round(top * sd_real(r, 0.97, 1.0)), sec, "graduates", NULL);
+    sd_putk(f, v, sd_round(top * demo_rng_real(r, 0.97, 1.0)), sec, "graduates", NULL);
     double boarders = s == ST_PRIMARY
                           ? st->boarders * 2 * (sy->pupils[3] + sy->pupils[4] + sy->pupils[5])
                           : st->boarders * n;
@@ -781,7 +747,7 @@ static json_t *sd_values(sd_gen *g, sd_school *k, int y)
     if (!f)
         return NULL;
     json_t *v = json_object();
-    sd_rng r = {k->seed ^ (uint64_t)y * 0xA24BAED4963EE407ULL};
+    demo_rng r = {k->seed ^ (uint64_t)y * 0xA24BAED4963EE407ULL};
     sd_staff all;
     memset(&all, 0, sizeof all);
     int classes = 0, compulsory = 0, sized = 0;
@@ -865,7 +831,7 @@ static json_t *sd_values(sd_gen *g, sd_school *k, int y)
     sd_put(f, v, "has_canteen", k->canteen);
     sd_put_text(f, v, "lunch_mode", k->lunch);
     int after = sd_round(compulsory * k->after_school[y - STATS_DEMO_FIRST_YEAR]);
-    int after_staff = after ? sd_round(after / sd_real(&r, 22, 35)) + 1 : 0;
+    int after_staff = after ? sd_round(after / demo_rng_real(&r, 22, 35)) + 1 : 0;
     sd_put(f, v, "after_school_pupils", after);
     sd_put(f, v, "after_school_staff", after_staff < staff ? after_staff : staff);
     sd_totals(f, v);
@@ -880,28 +846,20 @@ static int sd_load(sd_gen *g)
     json_t *unit = NULL, *rows = NULL, *row;
     int rc = org_get(g->db, g->county_id, &unit);
     if (rc != STORE_OK)
-        return sd_fail(g, "读取县", rc);
+        return sd_fail(g, "读取县", rc, NULL);
     g->county_path = strdup(sd_text(unit, "path"));
     json_decref(unit);
     if (!g->county_path)
-        return sd_fail(g, "内存不足", STORE_ERROR);
-    arena *a = arena_new();
-    sval p[] = {SV_T(ROLE_SCHOOL), SV_T(g->county_path), SV_T(org_scope_upper(a, g->county_path))};
-    rc = db_query(g->db,
-                  "SELECT s.id, s.path, s.name, s.type, s.nature, s.area, s.founded_year, "
-                  "s.closed_on, s.merged_into, u.user_id FROM schools s LEFT JOIN (SELECT "
-                  "school_id, MIN(id) AS user_id FROM users WHERE role = ? AND school_id IS NOT "
-                  "NULL GROUP BY school_id) u ON u.school_id = s.id WHERE s.path >= ? AND s.path "
-                  "< ? ORDER BY s.id",
-                  p, 3, &rows);
-    arena_free(a);
-    if (rc != STORE_OK)
-        return sd_fail(g, "读取学校", rc);
-    g->schools = calloc(json_array_size(rows) + 1, sizeof *g->schools);
-    if (!g->schools) {
-        json_decref(rows);
-        return sd_fail(g, "内存不足", STORE_ERROR);
-    }
+        return sd_fail(g, "内存不足", STORE_ERROR, NULL);
+    g->schools = demo_gen_county_schools(
+        g->db, g->county_path,
+        "SELECT s.id, s.path, s.name, s.type, s.nature, s.area, s.founded_year, s.closed_on, "
+        "s.merged_into, u.user_id FROM schools s LEFT JOIN (SELECT school_id, MIN(id) AS "
+        "user_id FROM users WHERE role = ? AND school_id IS NOT NULL GROUP BY school_id) u ON "
+        "u.school_id = s.id WHERE s.path >= ? AND s.path < ? ORDER BY s.id",
+        sizeof *g->schools, &rows, g->err, g->err_size);
+    if (!g->schools)
+        return STORE_ERROR;
     size_t i;
     json_array_foreach(rows, i, row)
     {
@@ -917,7 +875,7 @@ static int sd_load(sd_gen *g)
         k->nature = strdup(sd_text(row, "nature"));
         if (!k->path || !k->name || !k->type || !k->nature) {
             json_decref(rows);
-            return sd_fail(g, "内存不足", STORE_ERROR);
+            return sd_fail(g, "内存不足", STORE_ERROR, NULL);
         }
         k->area = sd_area_of(sd_text(row, "area"));
         k->pub = sd_is(k->nature, "公办");
@@ -993,22 +951,22 @@ static void sd_merge_pupils(sd_gen *g)
  * seats in the villages, room to spare in private schools. */
 static void sd_capacity(sd_school *k)
 {
-    sd_rng r = {k->seed ^ 0xCA9AC17ULL};
+    demo_rng r = {k->seed ^ 0xCA9AC17ULL};
     int pupils = sd_all_pupils(k, k->last_year, NULL);
     double occupancy;
     if (k->st[ST_KG].on)
-        occupancy = !k->pub              ? sd_real(&r, 0.7, 0.9)
-                    : k->area == SD_CITY ? sd_real(&r, 1.0, 1.12)
-                    : k->area == SD_TOWN ? sd_real(&r, 0.95, 1.05)
-                                         : sd_real(&r, 0.85, 1.0);
+        occupancy = !k->pub
+                        ? demo_rng_real(&r, 0.7, 0.9)
+                        : sd_by_area(&r, k->area,
+                                     (const double[3][2]){{1.0, 1.12}, {0.95, 1.05}, {0.85, 1.0}});
     else if (!k->pub)
-        occupancy = k->st[ST_SENIOR].on ? sd_real(&r, 0.65, 0.8) : sd_real(&r, 0.75, 0.9);
+        occupancy =
+            k->st[ST_SENIOR].on ? demo_rng_real(&r, 0.65, 0.8) : demo_rng_real(&r, 0.75, 0.9);
     else if (k->high)
-        occupancy = sd_real(&r, 1.15, 1.35);
+        occupancy = demo_rng_real(&r, 1.15, 1.35);
     else
-        occupancy = k->area == SD_CITY   ? sd_real(&r, 1.02, 1.15)
-                    : k->area == SD_TOWN ? sd_real(&r, 0.85, 1.0)
-                                         : sd_real(&r, 0.55, 0.85);
+        occupancy =
+            sd_by_area(&r, k->area, (const double[3][2]){{1.02, 1.15}, {0.85, 1.0}, {0.55, 0.85}});
     k->capacity = sd_round(pupils / occupancy);
     if (k->capacity < 10)
         k->capacity = 10;
@@ -1111,12 +1069,12 @@ static int sd_huge_fits(sd_school *k, int s, int y)
 /* Pick count 城区 schools (public, primary or junior; of type when not
  * NULL) for a 66+ class in year y; returns how many were picked, their
  * indexes in picked. */
-static int sd_pick_huge(sd_gen *g, sd_rng *r, int y, int count, const char *type, int *picked)
+static int sd_pick_huge(sd_gen *g, demo_rng *r, int y, int count, const char *type, int *picked)
 {
     int n = 0;
     for (int tries = 0; tries < 2000 && n < count; tries++) {
-        sd_school *k = &g->schools[sd_range(r, 0, g->nschools - 1)];
-        int s = sd_chance(r, 50) ? ST_PRIMARY : ST_JUNIOR;
+        sd_school *k = &g->schools[demo_rng_range(r, 0, g->nschools - 1)];
+        int s = demo_rng_chance(r, 50) ? ST_PRIMARY : ST_JUNIOR;
         if ((type && !sd_is(k->type, type)) || k->area != SD_CITY || !k->pub ||
             k->huge[y - SD_PRE] || k->last_year < y || k->first_year > y ||
             (k->huge_stage >= 0 && k->huge_stage != s) || !sd_huge_fits(k, s, y))
@@ -1142,7 +1100,7 @@ static const char *const sd_return_comments[2][SD_RETURNED] = {
  * the 小学 drafts the tests and the workflow start from are clean. */
 static void sd_choose(sd_gen *g)
 {
-    sd_rng r = {g->seed ^ 0xC0C0A5E5ULL ^ (uint64_t)g->county_id * 0xD6E8FEB86659FD93ULL};
+    demo_rng r = {g->seed ^ 0xC0C0A5E5ULL ^ (uint64_t)g->county_id * 0xD6E8FEB86659FD93ULL};
     int picked[4];
     sd_pick_huge(g, &r, 2019, 3, NULL, picked);
     sd_pick_huge(g, &r, 2020, 2, NULL, picked);
@@ -1157,7 +1115,7 @@ static void sd_choose(sd_gen *g)
         if (g->schools[i].last_year == STATS_DEMO_LAST_YEAR && !g->schools[i].huge[2021 - SD_PRE])
             order[m++] = i;
     for (int i = m - 1; i > 0; i--) {
-        int j = sd_range(&r, 0, i), t = order[i];
+        int j = demo_rng_range(&r, 0, i), t = order[i];
         order[i] = order[j];
         order[j] = t;
     }
@@ -1177,7 +1135,7 @@ static void sd_choose(sd_gen *g)
             k->status = "已退回";
             k->comment = sd_return_comments[sd_is(k->type, "幼儿园")][i - SD_DRAFTS];
         } else {
-            k->status = sd_chance(&r, 13) ? "已提交" : "已通过";
+            k->status = demo_rng_chance(&r, 13) ? "已提交" : "已通过";
         }
     }
     free(order);
@@ -1233,7 +1191,7 @@ static int sd_explain(sd_gen *g, sd_school *k, int y, json_t *values, json_t **o
         return STORE_OK;
     int rc = stats_check(g->db, y, k->type, values, k->previous, NULL, &problems, &errors);
     if (rc != STORE_OK)
-        return sd_fail(g, "检查基表", rc);
+        return sd_fail(g, "检查基表", rc, NULL);
     *out = json_object();
     json_array_foreach(problems, i, p)
     {
@@ -1248,18 +1206,12 @@ static int sd_explain(sd_gen *g, sd_school *k, int y, json_t *values, json_t **o
 
 /* ---------------------------------------------------------------- rounds */
 
-static int64_t sd_day(const char *ymd)
-{
-    int64_t t = 0;
-    return clock_parse(ymd, &t) == 0 ? t : 0;
-}
-
 /* 'YYYY-MM-DD' of day d of September of year y (day 31 = 1 October ...). */
-static int64_t sd_sept(int y, int d, int hour, sd_rng *r)
+static int64_t sd_sept(int y, int d, int hour, demo_rng *r)
 {
     char ymd[16];
     snprintf(ymd, sizeof ymd, "%04d-09-01", y);
-    return sd_day(ymd) + (int64_t)(d - 1) * 86400 + hour * 3600 + sd_range(r, 0, 3599);
+    return demo_gen_day(ymd) + (int64_t)(d - 1) * 86400 + hour * 3600 + demo_rng_range(r, 0, 3599);
 }
 
 /* The round of year y for the county (every school type). */
@@ -1277,18 +1229,16 @@ static int sd_round_of(sd_gen *g, int y, int closed, int64_t *id)
                   deadline, "note", "各校以9月1日为统计时点填报基表，9月20日前提交");
     int rc = stats_rounds_create(g->db, NULL, NULL, g->county_id, in, 0, id, &e);
     json_decref(in);
-    if (rc == REFUSED)
-        return sd_refused(g, name, &e);
     if (rc != STORE_OK)
-        return sd_fail(g, name, rc);
+        return sd_fail(g, name, rc, &e);
     snprintf(at, sizeof at, "%d-09-01 08:30", y);
-    int64_t created = sd_day(at);
+    int64_t created = demo_gen_day(at);
     sval p[] = {SV_T(closed ? "已结束" : "进行中"), g->dept_user ? SV_I(g->dept_user) : SV_NUL,
                 SV_I(created), SV_I(*id)};
     rc = db_exec(g->db,
                  "UPDATE stat_rounds SET status = ?, created_by = ?, created_at = ? WHERE id = ?",
                  p, 4);
-    return rc == STORE_OK ? STORE_OK : sd_fail(g, name, rc);
+    return rc == STORE_OK ? STORE_OK : sd_fail(g, name, rc, NULL);
 }
 
 /* ------------------------------------------------------------- the county */
@@ -1297,13 +1247,15 @@ static int sd_round_of(sd_gen *g, int y, int closed, int64_t *id)
  * would have left them. */
 static int sd_workflow(sd_gen *g, sd_school *k, int y, const char *status)
 {
-    sd_rng r = {k->seed ^ 0x5EED5EEDULL ^ (uint64_t)y};
+    demo_rng r = {k->seed ^ 0x5EED5EEDULL ^ (uint64_t)y};
     int draft = sd_is(status, "草稿");
-    int day = sd_is(status, "已提交") ? sd_range(&r, 12, 26) : sd_range(&r, 3, 20);
-    int64_t submitted = sd_sept(y, day, sd_range(&r, 8, 17), &r);
-    int64_t reviewed = submitted + (int64_t)sd_range(&r, 1, 6) * 86400 + sd_range(&r, 0, 7200);
+    int day = sd_is(status, "已提交") ? demo_rng_range(&r, 12, 26) : demo_rng_range(&r, 3, 20);
+    int64_t submitted = sd_sept(y, day, demo_rng_range(&r, 8, 17), &r);
+    int64_t reviewed =
+        submitted + (int64_t)demo_rng_range(&r, 1, 6) * 86400 + demo_rng_range(&r, 0, 7200);
     int reviewed_set = sd_is(status, "已通过") || sd_is(status, "已退回");
-    int64_t updated = draft ? sd_sept(y, sd_range(&r, 8, 25), sd_range(&r, 8, 17), &r) : submitted;
+    int64_t updated =
+        draft ? sd_sept(y, demo_rng_range(&r, 8, 25), demo_rng_range(&r, 8, 17), &r) : submitted;
     sval who = k->user_id ? SV_I(k->user_id) : SV_NUL;
     sval dept = g->dept_user ? SV_I(g->dept_user) : SV_NUL;
     sval p[] = {SV_T(status),
@@ -1322,7 +1274,7 @@ static int sd_workflow(sd_gen *g, sd_school *k, int y, const char *status)
                      "submitted_by = ?, reviewed_at = ?, reviewed_by = ?, review_comment = ?, "
                      "updated_at = ?, updated_by = ? WHERE school_id = ? AND year = ?",
                      p, 11);
-    return rc == STORE_OK ? STORE_OK : sd_fail(g, k->name, rc);
+    return rc == STORE_OK ? STORE_OK : sd_fail(g, k->name, rc, NULL);
 }
 
 /* One record: values, explanations, save, status. */
@@ -1331,7 +1283,7 @@ static int sd_record(sd_gen *g, sd_school *k, int y)
     const char *status = y < STATS_DEMO_LAST_YEAR ? "已通过" : k->status;
     json_t *values = sd_values(g, k, y), *explanations = NULL;
     if (!values)
-        return sd_fail(g, "读取基表字段", STORE_ERROR);
+        return sd_fail(g, "读取基表字段", STORE_ERROR, NULL);
     if (k->typo && y == STATS_DEMO_LAST_YEAR && sd_num(values, "teachers_bachelor") > 0)
         sd_put(sd_form_of(g, y, k->type), values, "teachers_bachelor",
                sd_num(values, "teachers_bachelor") - 1); /* a typo in a draft */
@@ -1339,10 +1291,8 @@ static int sd_record(sd_gen *g, sd_school *k, int y)
     if (rc == STORE_OK) {
         refusal e = {0};
         rc = stats_record_save(g->db, NULL, NULL, k->id, y, values, explanations, 0, &e);
-        if (rc == REFUSED)
-            rc = sd_refused(g, k->name, &e);
-        else if (rc != STORE_OK)
-            rc = sd_fail(g, k->name, rc);
+        if (rc != STORE_OK)
+            rc = sd_fail(g, k->name, rc, &e);
     }
     if (rc == STORE_OK)
         rc = sd_workflow(g, k, y, status);
@@ -1372,12 +1322,8 @@ static int sd_audit(sd_gen *g, int y, int bulk)
 {
     json_t *after = json_pack(
         "{si sI sI ss}", "year", y, "count", (json_int_t)g->records[y - SD_PRE], "round_id",
-        (json_int_t)g->rounds[y - SD_PRE], "note", bulk ? SD_BULK_NOTE : SD_NOTE);
-    int rc = after ? audit_write(g->db, NULL, NULL, "import", "stat_record", 0, g->county_path,
-                                 NULL, after)
-                   : STORE_ERROR;
-    json_decref(after);
-    return rc == STORE_OK ? STORE_OK : sd_fail(g, "审计", rc);
+        (json_int_t)g->rounds[y - SD_PRE], "note", bulk ? SD_BULK_NOTE : DEMO_GEN_NOTE);
+    return demo_gen_audit(g->db, "stat_record", g->county_path, after, g->err, g->err_size);
 }
 
 static int sd_county(sd_gen *g)
@@ -1391,7 +1337,7 @@ static int sd_county(sd_gen *g)
     if (rc == STORE_NOTFOUND)
         g->dept_user = 0;
     else if (rc != STORE_OK)
-        return sd_fail(g, "读取用户", rc);
+        return sd_fail(g, "读取用户", rc, NULL);
     for (int y = STATS_DEMO_FIRST_YEAR; y <= STATS_DEMO_LAST_YEAR; y++) {
         rc = sd_round_of(g, y, y < STATS_DEMO_LAST_YEAR, &g->rounds[y - SD_PRE]);
         for (int i = 0; i < g->nschools && rc == STORE_OK; i++) {
@@ -1417,18 +1363,27 @@ static void sd_free_forms(sd_gen *g)
     g->nforms = 0;
 }
 
-int stats_demo_generate(store_db *db, uint64_t seed, int64_t county_org_id, char *err,
-                        size_t err_size)
+/* A generator writing into db, failing into err; NULL, said, out of memory. */
+static sd_gen *sd_new(store_db *db, uint64_t seed, char *err, size_t err_size)
 {
     sd_gen *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, err_size, "内存不足");
-        return STORE_ERROR;
+        return NULL;
     }
     g->db = db;
     g->seed = seed;
     g->err = err;
     g->err_size = err_size;
+    return g;
+}
+
+int stats_demo_generate(store_db *db, uint64_t seed, int64_t county_org_id, char *err,
+                        size_t err_size)
+{
+    sd_gen *g = sd_new(db, seed, err, err_size);
+    if (!g)
+        return STORE_ERROR;
     g->county_id = county_org_id;
     int rc = sd_county(g);
     sd_free_schools(g);
@@ -1449,66 +1404,20 @@ static const char sd_rec_head[] =
     "explanations, submitted_at, submitted_by, updated_at, updated_by) VALUES ";
 static const char sd_val_head[] = "INSERT INTO stat_values (record_id, field, num, text) VALUES ";
 
-typedef struct sd_batch {
-    const char *head;
-    int cols, rows, n;
-    sval *v;
-    char *full_sql; /* for a full batch */
-} sd_batch;
-
 typedef struct sd_bulk {
-    sd_batch rec, val;
+    demo_batch rec, val;
     int64_t next_id;
     char **texts; /* explanations waiting for their flush */
     int ntexts, cap_texts;
     long records, values;
 } sd_bulk;
 
-/* "INSERT ... VALUES (?, ...), (?, ...)" for rows rows of cols columns. */
-static char *sd_sql(const char *head, int rows, int cols)
-{
-    strbuf sb = STRBUF_INIT;
-    sb_append(&sb, head);
-    for (int r = 0; r < rows; r++) {
-        sb_append(&sb, r ? ", (" : "(");
-        for (int c = 0; c < cols; c++)
-            sb_append(&sb, c ? ", ?" : "?");
-        sb_appendc(&sb, ')');
-    }
-    return sb_steal(&sb);
-}
-
-static int sd_batch_init(sd_batch *b, const char *head, int cols, int rows)
-{
-    b->head = head;
-    b->cols = cols;
-    b->rows = rows;
-    b->n = 0;
-    b->v = calloc((size_t)cols * (size_t)rows, sizeof *b->v);
-    b->full_sql = sd_sql(head, rows, cols);
-    return b->v && b->full_sql ? STORE_OK : STORE_ERROR;
-}
-
-static int sd_batch_flush(sd_gen *g, sd_batch *b, const char *what)
-{
-    if (b->n == 0)
-        return STORE_OK;
-    char *sql = b->n == b->rows ? b->full_sql : sd_sql(b->head, b->n, b->cols);
-    int rc = db_exec(g->db, sql, b->v, b->n * b->cols);
-    if (sql != b->full_sql)
-        free(sql);
-    if (rc != STORE_OK)
-        return sd_fail(g, what, rc);
-    b->n = 0;
-    return STORE_OK;
-}
-
 /* Records first (the values refer to them), then the texts they used. */
 static int sd_bulk_flush(sd_gen *g, sd_bulk *b)
 {
-    int rc = sd_batch_flush(g, &b->rec, "写入基表");
+    int rc = demo_batch_flush(g->db, &b->rec, "写入基表", g->err, g->err_size);
     if (rc == STORE_OK)
-        rc = sd_batch_flush(g, &b->val, "写入基表数据");
+        rc = demo_batch_flush(g->db, &b->val, "写入基表数据", g->err, g->err_size);
     for (int i = 0; i < b->ntexts; i++)
         free(b->texts[i]);
     b->ntexts = 0;
@@ -1516,11 +1425,11 @@ static int sd_bulk_flush(sd_gen *g, sd_bulk *b)
 }
 
 /* The next free row of batch, flushing everything when it is full. */
-static sval *sd_bulk_row(sd_gen *g, sd_bulk *b, sd_batch *batch)
+static sval *sd_bulk_row(sd_gen *g, sd_bulk *b, demo_batch *batch)
 {
-    if (batch->n == batch->rows && sd_bulk_flush(g, b) != STORE_OK)
+    if (demo_batch_full(batch) && sd_bulk_flush(g, b) != STORE_OK)
         return NULL;
-    return batch->v + (size_t)batch->n++ * (size_t)batch->cols;
+    return demo_batch_row(batch);
 }
 
 /* Explanations of the class-size bands of values (no last year here). */
@@ -1548,7 +1457,7 @@ static int sd_bulk_record(sd_gen *g, sd_bulk *b, sd_school *k)
     json_t *values = sd_values(g, k, y);
     if (!f || !values) {
         json_decref(values);
-        return sd_fail(g, "读取基表字段", STORE_ERROR);
+        return sd_fail(g, "读取基表字段", STORE_ERROR, NULL);
     }
     char *expl = sd_band_explanations(values);
     if (expl) {
@@ -1558,15 +1467,15 @@ static int sd_bulk_record(sd_gen *g, sd_bulk *b, sd_school *k)
             if (!more) {
                 free(expl);
                 json_decref(values);
-                return sd_fail(g, "内存不足", STORE_ERROR);
+                return sd_fail(g, "内存不足", STORE_ERROR, NULL);
             }
             b->texts = more;
             b->cap_texts = cap;
         }
         b->texts[b->ntexts++] = expl;
     }
-    sd_rng r = {k->seed ^ 0xB0B5ULL};
-    int64_t submitted = sd_sept(y, sd_range(&r, 3, 20), sd_range(&r, 8, 17), &r);
+    demo_rng r = {k->seed ^ 0xB0B5ULL};
+    int64_t submitted = sd_sept(y, demo_rng_range(&r, 3, 20), demo_rng_range(&r, 8, 17), &r);
     int64_t id = b->next_id++;
     sval *row = sd_bulk_row(g, b, &b->rec);
     if (!row) {
@@ -1595,7 +1504,7 @@ static int sd_bulk_record(sd_gen *g, sd_bulk *b, sd_school *k)
         const char *field = sd_text(json_object_get(f->by_key, key), "key");
         if (!field || !(row = sd_bulk_row(g, b, &b->val))) {
             json_decref(values);
-            return field ? STORE_ERROR : sd_fail(g, key, STORE_ERROR);
+            return field ? STORE_ERROR : sd_fail(g, key, STORE_ERROR, NULL);
         }
         row[0] = SV_I(id);
         row[1] = SV_T(field);
@@ -1632,49 +1541,26 @@ static int sd_bulk_county(sd_gen *g, sd_bulk *b)
     return rc;
 }
 
-/* SQLite's page cache (2 MB by default) is small for millions of index
- * inserts: 256 MB while the bulk runs (big 1), then back. */
-static int sd_cache(sd_gen *g, int big)
-{
-    if (strcmp(db_backend(g->db), "sqlite") != 0)
-        return STORE_OK;
-    int rc =
-        db_exec(g->db, big ? "PRAGMA cache_size = -262144" : "PRAGMA cache_size = -2000", NULL, 0);
-    return rc == STORE_OK ? STORE_OK : sd_fail(g, "cache_size", rc);
-}
-
-/* PostgreSQL's sequence does not see the ids we chose. */
-static int sd_sequence(sd_gen *g)
-{
-    if (strcmp(db_backend(g->db), "postgres") != 0)
-        return STORE_OK;
-    int rc = db_exec(g->db,
-                     "SELECT setval(pg_get_serial_sequence('stat_records', 'id'), (SELECT MAX(id) "
-                     "FROM stat_records))",
-                     NULL, 0);
-    return rc == STORE_OK ? STORE_OK : sd_fail(g, "序列", rc);
-}
-
 static int sd_bulk_run(sd_gen *g, sd_bulk *b)
 {
     json_t *counties = NULL, *c;
     size_t i;
-    if (sd_batch_init(&b->rec, sd_rec_head, SD_REC_COLS, SD_REC_ROWS) != STORE_OK ||
-        sd_batch_init(&b->val, sd_val_head, SD_VAL_COLS, SD_VAL_ROWS) != STORE_OK)
-        return sd_fail(g, "内存不足", STORE_ERROR);
+    if (demo_batch_init(&b->rec, sd_rec_head, SD_REC_COLS, SD_REC_ROWS) != STORE_OK ||
+        demo_batch_init(&b->val, sd_val_head, SD_VAL_COLS, SD_VAL_ROWS) != STORE_OK)
+        return sd_fail(g, "内存不足", STORE_ERROR, NULL);
     int rc = db_query(g->db, "SELECT id, path FROM org_units WHERE level = 'county' ORDER BY id",
                       NULL, 0, &counties);
     if (rc != STORE_OK)
-        return sd_fail(g, "读取县", rc);
-    rc = sd_cache(g, 1);
-    if (rc == STORE_OK && (rc = db_begin(g->db)) != STORE_OK)
-        sd_fail(g, "开始事务", rc);
-    if (rc == STORE_OK) {
-        rc = db_query_int(g->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM stat_records", NULL, 0,
-                          &b->next_id);
-        if (rc != STORE_OK)
-            sd_fail(g, "读取编号", rc);
+        return sd_fail(g, "读取县", rc, NULL);
+    rc = demo_gen_bulk_begin(g->db, g->err, g->err_size);
+    if (rc != STORE_OK) {
+        json_decref(counties);
+        return rc;
     }
+    rc = db_query_int(g->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM stat_records", NULL, 0,
+                      &b->next_id);
+    if (rc != STORE_OK)
+        sd_fail(g, "读取编号", rc, NULL);
     json_array_foreach(counties, i, c)
     {
         if (rc != STORE_OK)
@@ -1689,7 +1575,7 @@ static int sd_bulk_run(sd_gen *g, sd_bulk *b)
                           p, 3, &done);
         arena_free(a);
         if (rc != STORE_OK) {
-            rc = sd_fail(g, "读取基表", rc);
+            rc = sd_fail(g, "读取基表", rc, NULL);
             break;
         }
         if (done)
@@ -1699,31 +1585,19 @@ static int sd_bulk_run(sd_gen *g, sd_bulk *b)
     }
     json_decref(counties);
     if (rc == STORE_OK)
-        rc = sd_sequence(g);
-    if (rc == STORE_OK && (rc = db_commit(g->db)) != STORE_OK)
-        sd_fail(g, "提交", rc);
-    if (rc != STORE_OK)
-        db_rollback(g->db);
-    if (rc == STORE_OK && (rc = db_exec(g->db, "ANALYZE", NULL, 0)) != STORE_OK)
-        sd_fail(g, "ANALYZE", rc);
-    int cache_rc = sd_cache(g, 0);
-    return rc != STORE_OK ? rc : cache_rc;
+        rc = demo_gen_sequence(g->db, "stat_records", g->err, g->err_size);
+    return demo_gen_bulk_end(g->db, rc, g->err, g->err_size);
 }
 
 int stats_demo_bulk(store_db *db, uint64_t seed, stats_bulk_counts *out, char *err, size_t err_size)
 {
-    sd_gen *g = calloc(1, sizeof *g);
-    sd_bulk *b = calloc(1, sizeof *b);
-    if (!g || !b) {
+    sd_gen *g = sd_new(db, seed, err, err_size);
+    sd_bulk *b = g ? calloc(1, sizeof *b) : NULL;
+    if (!b) {
         free(g);
-        free(b);
         snprintf(err, err_size, "内存不足");
         return STORE_ERROR;
     }
-    g->db = db;
-    g->seed = seed;
-    g->err = err;
-    g->err_size = err_size;
     int rc = sd_bulk_run(g, b);
     if (out) {
         out->records = rc == STORE_OK ? b->records : 0;
@@ -1732,10 +1606,8 @@ int stats_demo_bulk(store_db *db, uint64_t seed, stats_bulk_counts *out, char *e
     for (int i = 0; i < b->ntexts; i++)
         free(b->texts[i]);
     free(b->texts);
-    free(b->rec.v);
-    free(b->rec.full_sql);
-    free(b->val.v);
-    free(b->val.full_sql);
+    demo_batch_free(&b->rec);
+    demo_batch_free(&b->val);
     sd_free_schools(g);
     sd_free_forms(g);
     free(g);

@@ -4,16 +4,22 @@
  * GET /api/stats/export, POST /api/stats/import and
  * POST /api/stats/import/{token}/apply.
  *
- * The import streams: the reader hands over one row at a time and only
- * the problems (capped), the changes and the set of schools already seen
- * are kept, never the file's cells. Per data row the school is found by
- * its 学校标识码, its record loaded (stats_record_load) and each non-empty
- * cell parsed by stats_value_parse; a value equal to the stored one is not
- * a change. Tables owned: stat_imports (previews waiting to be applied).
+ * The import streams: the reader hands over one row at a time (from a
+ * buffer, or from a file read in chunks) and only the problems (capped),
+ * the changes and the codes of the schools already seen are kept, never
+ * the file's cells. Per data row the school and its record of the year
+ * come in one query by its 学校标识码 (a code seen before needs none: the
+ * row is a repeat), the record's stored values in a second, read into an
+ * array by field of the form (each form's fields are resolved once: kind,
+ * bounds, key order; each sheet's headers mapped once). A cell holding a
+ * plain number equal to the stored one is unchanged at once; any other is
+ * parsed by stats_value_parse and compared. Tables owned: stat_imports
+ * (previews waiting to be applied).
  */
 #include "domain/stats_exchange.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,27 +83,46 @@ static size_t exch_space_len(const char *s)
     return 0;
 }
 
-/* text without surrounding spaces into sb (reset first); "" for NULL. */
-static const char *exch_trim(strbuf *sb, const char *text)
+/* The text of a cell without surrounding spaces: its start, *len bytes
+ * (not NUL-terminated when spaces followed); "" for NULL. */
+static const char *exch_span(const char *cell, size_t *len)
 {
-    sb_reset(sb);
-    sb_append(sb, "");
-    if (!text)
-        return sb_str(sb);
     size_t step;
-    while (*text && (step = exch_space_len(text)) > 0)
-        text += step;
-    size_t len = strlen(text);
-    while (len > 0) {
-        if (exch_space_len(text + len - 1) == 1)
-            len--;
-        else if (len >= 3 && memcmp(text + len - 3, "\xe3\x80\x80", 3) == 0)
-            len -= 3;
+    *len = 0;
+    if (!cell)
+        return "";
+    while (*cell && (step = exch_space_len(cell)) > 0)
+        cell += step;
+    size_t n = strlen(cell);
+    while (n > 0) {
+        if (exch_space_len(cell + n - 1) == 1)
+            n--;
+        else if (n >= 3 && memcmp(cell + n - 3, "\xe3\x80\x80", 3) == 0)
+            n -= 3;
         else
             break;
     }
+    *len = n;
+    return cell;
+}
+
+/* The span as a C string: itself when it ends the cell, else a copy in sb. */
+static const char *exch_span_text(strbuf *sb, const char *text, size_t len)
+{
+    if (text[len] == '\0')
+        return text;
+    sb_reset(sb);
+    sb_append(sb, "");
     sb_appendn(sb, text, len);
     return sb_str(sb);
+}
+
+/* text without surrounding spaces (a copy in sb when needed); "" for NULL. */
+static const char *exch_trim(strbuf *sb, const char *text)
+{
+    size_t len;
+    const char *span = exch_span(text, &len);
+    return exch_span_text(sb, span, len);
 }
 
 /* text with every space removed into sb. */
@@ -183,6 +208,13 @@ json_t *stats_exchange_match_header(json_t *fields, const char *header)
     return found;
 }
 
+/* 1 when two numbers are the same value (within rounding). */
+static int exch_numbers_same(double a, double b)
+{
+    double scale = fmax(1.0, fmax(fabs(a), fabs(b)));
+    return fabs(a - b) <= 1e-9 * scale;
+}
+
 /* 1 when a stored value and an imported one mean the same. */
 static int exch_same(json_t *old, json_t *new_value)
 {
@@ -193,8 +225,7 @@ static int exch_same(json_t *old, json_t *new_value)
         (json_is_number(new_value) || json_is_boolean(new_value))) {
         double a = json_is_boolean(old) ? json_is_true(old) : json_number_value(old);
         double b = json_is_boolean(new_value) ? json_is_true(new_value) : json_number_value(new_value);
-        double scale = fmax(1.0, fmax(fabs(a), fabs(b)));
-        return fabs(a - b) <= 1e-9 * scale;
+        return exch_numbers_same(a, b);
     }
     if (json_is_string(old) && json_is_string(new_value))
         return strcmp(json_string_value(old), json_string_value(new_value)) == 0;
@@ -467,11 +498,29 @@ int stats_export_workbook(store_db *db, arena *a, const user_ctx *u,
 
 /* ---------------------------------------------------------------- import */
 
+/* A field of a form as the import reads it, resolved once per form. */
+typedef struct exch_field {
+    json_t *json;       /* the element of stats_fields (borrowed) */
+    const char *key;
+    char kind;          /* 'i' int, 'r' real, 'b' bool, 'e' enum, '?' unknown */
+    double min, max;    /* bounds of a number: min (else 0), max (else HUGE_VAL) */
+} exch_field;
+
+/* A stored value of the school being read (text borrowed from the query's rows). */
+typedef struct exch_old {
+    int has;
+    double num;
+    const char *text;   /* an enum's text; NULL for a number */
+} exch_old;
+
 /* The form of one 办学类型 in the year, loaded when first needed. */
 typedef struct exch_form {
     int loaded;
     json_t *fields;     /* stats_fields */
-    json_t **colmap;    /* field of each header column of the current sheet (borrowed) */
+    exch_field *f;      /* the same, resolved */
+    size_t n;
+    size_t *by_key;     /* indexes of f in strcmp order of key */
+    int *colmap;        /* per header column of the current sheet: index of f, -1 for none */
     int mapped;         /* colmap built for the current sheet */
 } exch_form;
 
@@ -482,8 +531,11 @@ typedef struct exch_ctx {
     int rc;                         /* a store error that stopped the reading */
     int csv;
     exch_form forms[EXCH_MAX_TYPES];
-    json_t *seen;                   /* school id -> {"sheet","row"} of its row */
-    strbuf tmp;
+    json_t *seen;                   /* code -> sheet index << 32 | row where it was read */
+    json_t *sheets;                 /* the sheet names so far */
+    exch_old *olds;                 /* per field of the row's form: its stored value */
+    size_t olds_cap;
+    strbuf tmp, code;
 
     /* The current sheet. */
     char *sheet;
@@ -492,16 +544,19 @@ typedef struct exch_ctx {
     long header_row;
     int ncols;
     char **headers;                 /* trimmed header text per column, NULL when empty */
+    unsigned char *ignored;         /* per column: a header that names no field (学校名称) */
     int code_col;
 } exch_ctx;
 
-static void exch_problem(exch_ctx *x, const char *sheet, long row, const char *column,
-                         const char *value, const char *reason)
+/* Note a problem; only the first STATS_IMPORT_MAX_PROBLEMS are listed (and
+ * their reason, printf-style, formatted), the rest only counted. */
+static void exch_vproblem(exch_ctx *x, const char *sheet, long row, const char *column,
+                          const char *value, const char *fmt, va_list ap)
 {
     x->res->nproblems++;
     if (x->res->nproblems > STATS_IMPORT_MAX_PROBLEMS)
         return;
-    char *cut = NULL;
+    char *cut = NULL, reason[400];
     if (value && strlen(value) > EXCH_MAX_VALUE_BYTES) {
         size_t n = EXCH_MAX_VALUE_BYTES;
         while (n > 0 && ((unsigned char)value[n] & 0xC0) == 0x80)
@@ -512,16 +567,32 @@ static void exch_problem(exch_ctx *x, const char *sheet, long row, const char *c
             memcpy(cut + n, "…", 4);
         }
     }
+    vsnprintf(reason, sizeof reason, fmt, ap);
     json_t *p = json_pack("{s:s?, s:o, s:s?, s:s?, s:s}", "sheet", sheet, "row",
                           row > 0 ? json_integer(row) : json_null(), "column", column, "value",
-                          cut ? cut : value, "reason", reason ? reason : "");
+                          cut ? cut : value, "reason", reason);
     free(cut);
     if (p)
         json_array_append_new(x->res->problems, p);
 }
 
+static void exch_problem(exch_ctx *x, const char *sheet, long row, const char *column,
+                         const char *value, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static void exch_problem(exch_ctx *x, const char *sheet, long row, const char *column,
+                         const char *value, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    exch_vproblem(x, sheet, row, column, value, fmt, ap);
+    va_end(ap);
+}
+
 /* The problem of a data cell of column col (header text or letter). */
-static void exch_cell_problem(exch_ctx *x, long row, int col, const char *value, const char *reason)
+static void exch_cell_problem(exch_ctx *x, long row, int col, const char *value, const char *fmt,
+                              ...) __attribute__((format(printf, 5, 6)));
+static void exch_cell_problem(exch_ctx *x, long row, int col, const char *value, const char *fmt,
+                              ...)
 {
     char letter[8];
     const char *column = col < x->ncols && x->headers[col] ? x->headers[col] : NULL;
@@ -529,7 +600,73 @@ static void exch_cell_problem(exch_ctx *x, long row, int col, const char *value,
         exch_column_letter(col, letter);
         column = letter;
     }
-    exch_problem(x, x->sheet, row, column, value, reason);
+    va_list ap;
+    va_start(ap, fmt);
+    exch_vproblem(x, x->sheet, row, column, value, fmt, ap);
+    va_end(ap);
+}
+
+static int exch_key_cmp(const void *a, const void *b, void *fields)
+{
+    const exch_field *f = fields;
+    return strcmp(f[*(const size_t *)a].key, f[*(const size_t *)b].key);
+}
+
+/* The fields of form resolved: kind, bounds, and the order of their keys. */
+static void exch_form_resolve(exch_form *form)
+{
+    size_t n = json_array_size(form->fields);
+    form->n = n;
+    form->f = calloc(n ? n : 1, sizeof *form->f);
+    form->by_key = calloc(n ? n : 1, sizeof *form->by_key);
+    if (!form->f || !form->by_key) {
+        fputs("edubureau: 内存不足\n", stderr);
+        abort();
+    }
+    for (size_t i = 0; i < n; i++) {
+        exch_field *f = &form->f[i];
+        json_t *min = NULL, *max = NULL;
+        f->json = json_array_get(form->fields, i);
+        f->key = exch_text(f->json, "key");
+        if (!f->key)
+            f->key = "";
+        const char *kind = exch_text(f->json, "kind");
+        f->kind = !kind                         ? '?'
+                  : strcmp(kind, "int") == 0    ? 'i'
+                  : strcmp(kind, "real") == 0   ? 'r'
+                  : strcmp(kind, "bool") == 0   ? 'b'
+                  : strcmp(kind, "enum") == 0   ? 'e'
+                                                : '?';
+        min = json_object_get(f->json, "min");
+        max = json_object_get(f->json, "max");
+        f->min = json_is_number(min) ? json_number_value(min) : 0.0;
+        f->max = json_is_number(max) ? json_number_value(max) : HUGE_VAL;
+        form->by_key[i] = i;
+    }
+    qsort_r(form->by_key, n, sizeof *form->by_key, exch_key_cmp, form->f);
+}
+
+/* The index of the field of form with key, or -1. *next: where in key
+ * order to look first (the stored values come in key order from SQLite's
+ * primary key, so one comparison usually does), moved past the match. */
+static long exch_form_find(const exch_form *form, const char *key, size_t *next)
+{
+    size_t lo = 0, hi = form->n;
+    if (*next < form->n && strcmp(form->f[form->by_key[*next]].key, key) == 0)
+        return (long)form->by_key[(*next)++];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = strcmp(form->f[form->by_key[mid]].key, key);
+        if (cmp == 0) {
+            *next = mid + 1;
+            return (long)form->by_key[mid];
+        }
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
 }
 
 /* The form of type index t, loaded once; NULL on a store error (x->rc). */
@@ -543,9 +680,19 @@ static exch_form *exch_form_get(exch_ctx *x, int t)
             f->fields = NULL;
             return NULL;
         }
+        exch_form_resolve(f);
         f->loaded = 1;
     }
     return f;
+}
+
+/* The index in form f of field (an element of f->fields), or -1. */
+static int exch_form_index(const exch_form *f, const json_t *field)
+{
+    for (size_t i = 0; field && i < f->n; i++)
+        if (f->f[i].json == field)
+            return (int)i;
+    return -1;
 }
 
 /* Map the current sheet's header columns to the fields of form f. */
@@ -554,10 +701,15 @@ static void exch_form_map(exch_ctx *x, exch_form *f)
     if (f->mapped)
         return;
     free(f->colmap);
-    f->colmap = calloc((size_t)(x->ncols > 0 ? x->ncols : 1), sizeof *f->colmap);
-    for (int c = 0; f->colmap && c < x->ncols; c++)
-        if (x->headers[c] && c != x->code_col)
-            f->colmap[c] = stats_exchange_match_header(f->fields, x->headers[c]);
+    f->colmap = malloc(sizeof *f->colmap * (size_t)(x->ncols > 0 ? x->ncols : 1));
+    if (!f->colmap) {
+        x->rc = STORE_ERROR;
+        return;
+    }
+    for (int c = 0; c < x->ncols; c++)
+        f->colmap[c] = x->headers[c] && c != x->code_col
+                           ? exch_form_index(f, stats_exchange_match_header(f->fields, x->headers[c]))
+                           : -1;
     f->mapped = 1;
 }
 
@@ -566,7 +718,9 @@ static void exch_sheet_reset(exch_ctx *x)
     for (int c = 0; c < x->ncols; c++)
         free(x->headers[c]);
     free(x->headers);
+    free(x->ignored);
     x->headers = NULL;
+    x->ignored = NULL;
     x->ncols = 0;
     x->code_col = -1;
     free(x->sheet);
@@ -580,6 +734,7 @@ static void exch_sheet_start(exch_ctx *x, const char *sheet, long row)
 {
     exch_sheet_reset(x);
     x->sheet = strdup(sheet ? sheet : "");
+    json_array_append_new(x->sheets, json_string(x->sheet ? x->sheet : ""));
     x->state = EXCH_HEADER;
     x->form = -1;
     if (x->csv)
@@ -587,7 +742,7 @@ static void exch_sheet_start(exch_ctx *x, const char *sheet, long row)
     const char *name = exch_trim(&x->tmp, sheet);
     int t = exch_type_index(name);
     if (t < 0) {
-        exch_problem(x, x->sheet, row, NULL, NULL,
+        exch_problem(x, x->sheet, row, NULL, NULL, "%s",
                      "工作表名不是办学类型：每个工作表应以办学类型命名（如「小学」）");
         x->state = EXCH_SKIP;
         return;
@@ -595,11 +750,9 @@ static void exch_sheet_start(exch_ctx *x, const char *sheet, long row)
     exch_form *f = exch_form_get(x, t);
     if (!f)
         return;
-    if (json_array_size(f->fields) == 0) {
-        char reason[160];
-        snprintf(reason, sizeof reason, "「%s」在 %d 学年没有基表表单", schools_types[t],
-                 x->o->year);
-        exch_problem(x, x->sheet, row, NULL, NULL, reason);
+    if (f->n == 0) {
+        exch_problem(x, x->sheet, row, NULL, NULL, "「%s」在 %d 学年没有基表表单",
+                     schools_types[t], x->o->year);
         x->state = EXCH_SKIP;
         return;
     }
@@ -612,10 +765,11 @@ static int exch_header_ignored(const char *h)
     return strcmp(h, EXCH_NAME) == 0 || strcmp(h, EXCH_TYPE) == 0;
 }
 
-static int exch_row_empty(exch_ctx *x, int ncells, const char *const *cells)
+static int exch_row_empty(int ncells, const char *const *cells)
 {
+    size_t len;
     for (int c = 0; c < ncells; c++)
-        if (*exch_trim(&x->tmp, cells[c]))
+        if (exch_span(cells[c], &len), len > 0)
             return 0;
     return 1;
 }
@@ -623,9 +777,11 @@ static int exch_row_empty(exch_ctx *x, int ncells, const char *const *cells)
 /* The field header column c maps to in any form (CSV), or NULL. */
 static json_t *exch_any_field(exch_ctx *x, int c)
 {
-    for (int t = 0; t < EXCH_MAX_TYPES; t++)
-        if (x->forms[t].mapped && x->forms[t].colmap && x->forms[t].colmap[c])
-            return x->forms[t].colmap[c];
+    for (int t = 0; t < EXCH_MAX_TYPES; t++) {
+        exch_form *f = &x->forms[t];
+        if (f->mapped && f->colmap && f->colmap[c] >= 0)
+            return f->f[f->colmap[c]].json;
+    }
     return NULL;
 }
 
@@ -634,7 +790,7 @@ static int exch_same_column(exch_ctx *x, int d, int c)
 {
     for (int t = 0; t < EXCH_MAX_TYPES; t++) {
         exch_form *f = &x->forms[t];
-        if (f->mapped && f->colmap && f->colmap[c] && f->colmap[c] == f->colmap[d])
+        if (f->mapped && f->colmap && f->colmap[c] >= 0 && f->colmap[c] == f->colmap[d])
             return 1;
     }
     return 0;
@@ -646,7 +802,8 @@ static void exch_header(exch_ctx *x, long row, int ncells, const char *const *ce
     x->header_row = row;
     x->ncols = ncells;
     x->headers = calloc((size_t)(ncells > 0 ? ncells : 1), sizeof *x->headers);
-    if (!x->headers) {
+    x->ignored = calloc((size_t)(ncells > 0 ? ncells : 1), 1);
+    if (!x->headers || !x->ignored) {
         x->rc = STORE_ERROR;
         return;
     }
@@ -655,11 +812,12 @@ static void exch_header(exch_ctx *x, long row, int ncells, const char *const *ce
         if (!*h)
             continue;
         x->headers[c] = strdup(h);
+        x->ignored[c] = (unsigned char)exch_header_ignored(h);
         if (x->code_col < 0 && strcmp(h, EXCH_CODE) == 0)
             x->code_col = c;
     }
     if (x->code_col < 0) {
-        exch_problem(x, x->sheet, row, EXCH_CODE, NULL, "缺少「学校标识码」列（表头应在第一行）");
+        exch_problem(x, x->sheet, row, EXCH_CODE, NULL, "%s", "缺少「学校标识码」列（表头应在第一行）");
         x->state = EXCH_SKIP;
         return;
     }
@@ -673,20 +831,19 @@ static void exch_header(exch_ctx *x, long row, int ncells, const char *const *ce
     } else {
         exch_form_map(x, &x->forms[x->form]);
     }
+    if (x->rc != STORE_OK)
+        return;
     for (int c = 0; c < ncells; c++) {
         const char *h = x->headers[c];
-        if (!h || c == x->code_col || exch_header_ignored(h))
+        if (!h || c == x->code_col || x->ignored[c])
             continue;
-        json_t *field = x->csv ? exch_any_field(x, c) : x->forms[x->form].colmap[c];
-        char reason[200];
-        if (!field) {
+        if (!exch_any_field(x, c)) {
             if (x->csv)
-                snprintf(reason, sizeof reason, "未知的列：不是 %d 学年任何办学类型基表的项目",
-                         x->o->year);
+                exch_problem(x, x->sheet, row, h, h, "未知的列：不是 %d 学年任何办学类型基表的项目",
+                             x->o->year);
             else
-                snprintf(reason, sizeof reason, "未知的列：不是「%s」%d 学年基表的项目",
-                         schools_types[x->form], x->o->year);
-            exch_problem(x, x->sheet, row, h, h, reason);
+                exch_problem(x, x->sheet, row, h, h, "未知的列：不是「%s」%d 学年基表的项目",
+                             schools_types[x->form], x->o->year);
             continue;
         }
         for (int d = 0; d < c; d++) {
@@ -694,12 +851,11 @@ static void exch_header(exch_ctx *x, long row, int ncells, const char *const *ce
                 continue;
             char letter[8];
             exch_column_letter(d, letter);
-            snprintf(reason, sizeof reason, "与 %s 列重复：同一项目只能有一列", letter);
-            exch_problem(x, x->sheet, row, h, h, reason);
+            exch_problem(x, x->sheet, row, h, h, "与 %s 列重复：同一项目只能有一列", letter);
             /* the later column is not read */
             for (int t = 0; t < EXCH_MAX_TYPES; t++)
                 if (x->forms[t].mapped && x->forms[t].colmap)
-                    x->forms[t].colmap[c] = NULL;
+                    x->forms[t].colmap[c] = -1;
             break;
         }
     }
@@ -707,12 +863,11 @@ static void exch_header(exch_ctx *x, long row, int ncells, const char *const *ce
 }
 
 /* "是"/"否" and the like as "1"/"0" for a bool field; else text itself. */
-static const char *exch_bool_text(json_t *field, const char *text)
+static const char *exch_bool_text(const exch_field *field, const char *text)
 {
     static const char *const yes[] = {"是", "有", "true", "TRUE", "True", "√", "Y", "y", NULL};
     static const char *const no[] = {"否", "无", "false", "FALSE", "False", "×", "N", "n", NULL};
-    const char *kind = exch_text(field, "kind");
-    if (!kind || strcmp(kind, "bool") != 0)
+    if (field->kind != 'b')
         return text;
     if (exch_in_list(yes, text))
         return "1";
@@ -721,33 +876,80 @@ static const char *exch_bool_text(json_t *field, const char *text)
     return text;
 }
 
-/* Where the school of id was read first: a problem for a second row. */
-static int exch_seen(exch_ctx *x, int64_t id, long row, int code_col, const char *code)
+/* 1 when the cell text (len bytes) is a value stats_value_parse takes as it
+ * is - a plain decimal of at most 15 digits within the bounds of a number
+ * field, or 1/0/是/否 of a bool - and equal to the stored value: nothing
+ * to check further, nothing changes. 0 sends the cell the long way. */
+static int exch_unchanged(const exch_field *f, const char *text, size_t len, const exch_old *old)
 {
-    char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)id);
-    json_t *first = json_object_get(x->seen, key);
-    if (first) {
-        char reason[300];
-        snprintf(reason, sizeof reason, "同一学校重复：已在工作表「%s」第 %lld 行",
-                 exch_text(first, "sheet"), (long long)json_integer_value(json_object_get(first, "row")));
-        exch_cell_problem(x, row, code_col, code, reason);
-        return 1;
+    if (!old->has || old->text)
+        return 0;
+    if (f->kind == 'b') {
+        int yes = (len == 1 && text[0] == '1') || (len == 3 && memcmp(text, "是", 3) == 0);
+        int no = (len == 1 && text[0] == '0') || (len == 3 && memcmp(text, "否", 3) == 0);
+        return (yes || no) && old->num == (yes ? 1.0 : 0.0);
     }
-    json_object_set_new(x->seen, key, json_pack("{s:s, s:I}", "sheet", x->sheet, "row", (json_int_t)row));
-    return 0;
+    if (f->kind != 'i' && f->kind != 'r')
+        return 0;
+    size_t i = 0, digits = 0;
+    int64_t whole = 0;
+    for (; i < len && text[i] >= '0' && text[i] <= '9'; i++, digits++)
+        whole = whole * 10 + (text[i] - '0');
+    if (digits == 0 || digits > 15)
+        return 0;
+    double d = (double)whole;
+    if (i < len) {
+        size_t frac = 0;
+        if (f->kind != 'r' || text[i] != '.')
+            return 0;
+        for (i++; i < len && text[i] >= '0' && text[i] <= '9'; i++)
+            frac++;
+        if (frac == 0 || i < len || digits + frac > 15)
+            return 0;
+        d = strtod(text, NULL);     /* stops where the digits do */
+    }
+    return d >= f->min && d <= f->max && d == old->num;
 }
 
-/* The school of code as u may import it: its row {id, name, path, type},
- * or NULL after a problem (or a store error in x->rc). */
+/* 1 when the stored value and an imported one (not null) mean the same, as exch_same. */
+static int exch_same_old(const exch_old *old, json_t *v)
+{
+    if (!old->has)
+        return 0;
+    if (old->text)
+        return json_is_string(v) && strcmp(old->text, json_string_value(v)) == 0;
+    if (!json_is_number(v) && !json_is_boolean(v))
+        return 0;
+    return exch_numbers_same(old->num, json_is_boolean(v) ? json_is_true(v) : json_number_value(v));
+}
+
+/* The stored value as JSON (new): a number as an integer when whole. */
+static json_t *exch_old_json(const exch_old *old)
+{
+    if (!old->has)
+        return json_null();
+    if (old->text)
+        return json_string(old->text);
+    if (isfinite(old->num) && old->num == floor(old->num) && fabs(old->num) < 9007199254740992.0)
+        return json_integer((json_int_t)old->num);
+    return json_real(old->num);
+}
+
+/* The school of code as u may import it: the row {id, name, path, type,
+ * record_id, status, school_type} of the school and its record of the year
+ * (record columns null without one), or NULL after a problem (or a store
+ * error in x->rc). */
 static json_t *exch_school(exch_ctx *x, long row, const char *code)
 {
     json_t *school = NULL;
-    sval p[] = {SV_T(code)};
-    int rc = db_query_one(x->db, "SELECT id, name, path, type FROM schools WHERE code = ?", p, 1,
-                          &school);
+    sval p[] = {SV_I(x->o->year), SV_T(code)};
+    int rc = db_query_one(x->db,
+                          "SELECT s.id, s.name, s.path, s.type, r.id AS record_id, r.status, "
+                          "r.school_type FROM schools s LEFT JOIN stat_records r ON r.school_id = "
+                          "s.id AND r.year = ? WHERE s.code = ?",
+                          p, 2, &school);
     if (rc == STORE_NOTFOUND) {
-        exch_cell_problem(x, row, x->code_col, code, "没有这个学校标识码");
+        exch_cell_problem(x, row, x->code_col, code, "%s", "没有这个学校标识码");
         return NULL;
     }
     if (rc != STORE_OK) {
@@ -762,35 +964,88 @@ static json_t *exch_school(exch_ctx *x, long row, const char *code)
     else if (u && !access_can_write(u, "stats", exch_text(school, "path")))
         reason = "无权限：您不能填报该学校的基表";
     if (reason) {
-        exch_cell_problem(x, row, x->code_col, code, reason);
+        exch_cell_problem(x, row, x->code_col, code, "%s", reason);
         json_decref(school);
         return NULL;
     }
     return school;
 }
 
-/* One change of the preview. */
-static json_t *exch_change(json_t *school, const char *code, json_t *field, json_t *old,
-                           json_t *new_value)
+/* 1 when the school of code was read before (a problem naming where); else
+ * note that it is read here. */
+static int exch_seen(exch_ctx *x, long row, const char *code)
 {
-    return json_pack("{s:O, s:O, s:s, s:s?, s:s?, s:O, s:O}", "school_id",
+    json_t *first = json_object_get(x->seen, code);
+    if (first) {
+        json_int_t at = json_integer_value(first);
+        exch_cell_problem(x, row, x->code_col, code, "同一学校重复：已在工作表「%s」第 %lld 行",
+                          json_string_value(json_array_get(x->sheets, (size_t)(at >> 32))),
+                          (long long)(at & 0xffffffff));
+        return 1;
+    }
+    json_int_t sheet = (json_int_t)json_array_size(x->sheets) - 1;
+    json_object_set_new(x->seen, code, json_integer(sheet << 32 | (json_int_t)row));
+    return 0;
+}
+
+/* The stored values of record_id into x->olds (per field of form f); rows
+ * keeps the texts. */
+static int exch_load_olds(exch_ctx *x, const exch_form *f, json_t *record_id, json_t **rows)
+{
+    if (x->olds_cap < f->n) {
+        free(x->olds);
+        x->olds = malloc(sizeof *x->olds * f->n);
+        if (!x->olds)
+            return STORE_ERROR;
+        x->olds_cap = f->n;
+    }
+    memset(x->olds, 0, sizeof *x->olds * f->n);
+    *rows = NULL;
+    if (!json_is_integer(record_id))
+        return STORE_OK;
+    sval p[] = {SV_I(json_integer_value(record_id))};
+    int rc = db_query(x->db, "SELECT field, num, text FROM stat_values WHERE record_id = ?", p, 1,
+                      rows);
+    if (rc != STORE_OK)
+        return rc;
+    size_t i, next = 0;
+    json_t *r;
+    json_array_foreach(*rows, i, r) {
+        const char *field = exch_text(r, "field"), *text = exch_text(r, "text");
+        json_t *num = json_object_get(r, "num");
+        long k = field ? exch_form_find(f, field, &next) : -1;
+        if (k < 0)
+            continue;
+        if (text)
+            x->olds[k] = (exch_old){1, 0, text};
+        else if (json_is_number(num))
+            x->olds[k] = (exch_old){1, json_number_value(num), NULL};
+    }
+    return STORE_OK;
+}
+
+/* One change of the preview. */
+static json_t *exch_change(json_t *school, const char *code, const exch_field *field,
+                           const exch_old *old, json_t *new_value)
+{
+    return json_pack("{s:O, s:O, s:s, s:s, s:s?, s:o, s:O}", "school_id",
                      json_object_get(school, "id"), "school_name", json_object_get(school, "name"),
-                     "code", code, "field", exch_text(field, "key"), "label",
-                     exch_text(field, "label"), "old", old ? old : json_null(), "new", new_value);
+                     "code", code, "field", field->key, "label", exch_text(field->json, "label"),
+                     "old", exch_old_json(old), "new", new_value);
 }
 
 /* Check (and with o->apply save) the changes of one school's row. */
-static void exch_row_changes(exch_ctx *x, long row, const char *code, json_t *school, json_t *rec,
+static void exch_row_changes(exch_ctx *x, long row, const char *code, json_t *school,
                              json_t *changed, json_t *row_changes)
 {
-    const char *status = rec ? exch_text(rec, "status") : NULL;
+    const char *status = exch_text(school, "status");
     const char *reason = NULL;
     if (status && strcmp(status, "已通过") == 0)
         reason = "该校基表已通过审核（已锁定），不能修改";
     else if (status && strcmp(status, "已提交") == 0 && exch_role_is(x->o->u, ROLE_SCHOOL))
         reason = "该校基表已提交，等待审核，不能修改";
     if (reason) {
-        exch_cell_problem(x, row, x->code_col, code, reason);
+        exch_cell_problem(x, row, x->code_col, code, "%s", reason);
         return;
     }
     x->res->nchanges += (long)json_object_size(changed);
@@ -802,113 +1057,119 @@ static void exch_row_changes(exch_ctx *x, long row, const char *code, json_t *sc
     int64_t id = json_integer_value(json_object_get(school, "id"));
     int rc = stats_record_save(x->db, x->o->u, x->o->ip, id, x->o->year, changed, NULL, 1, &e);
     if (rc == REFUSED)
-        exch_cell_problem(x, row, x->code_col, code, e.message);
+        exch_cell_problem(x, row, x->code_col, code, "%s", e.message ? e.message : "");
     else if (rc != STORE_OK)
         x->rc = rc;
+}
+
+/* The cells of a school's row against form f and the stored values in
+ * x->olds: problems, or the changed values into changed (and the preview's
+ * changes into row_changes). The number of problems. */
+static int exch_row_cells(exch_ctx *x, long row, int ncells, const char *const *cells,
+                          json_t *school, const char *code, const char *type, exch_form *f,
+                          json_t *changed, json_t *row_changes)
+{
+    int bad = 0;
+    for (int c = 0; c < ncells; c++) {
+        size_t len;
+        const char *text = exch_span(cells[c], &len);
+        if (c == x->code_col || len == 0)
+            continue;
+        if (c >= x->ncols || !x->headers[c]) {
+            exch_cell_problem(x, row, c, exch_span_text(&x->tmp, text, len), "%s", "该列没有表头");
+            bad++;
+            continue;
+        }
+        if (x->ignored[c])
+            continue;
+        int k = f->colmap ? f->colmap[c] : -1;
+        if (k < 0) {
+            if (x->csv && exch_any_field(x, c)) {
+                exch_cell_problem(x, row, c, exch_span_text(&x->tmp, text, len),
+                                  "「%s」的基表没有这一项", type);
+                bad++;
+            }
+            continue;  /* an unknown header: reported once, at the header */
+        }
+        const exch_field *field = &f->f[k];
+        if (exch_unchanged(field, text, len, &x->olds[k]))
+            continue;
+        text = exch_span_text(&x->tmp, text, len);
+        const char *why = NULL;
+        json_t *v = stats_value_parse(field->json, exch_bool_text(field, text), &why);
+        if (!v) {
+            exch_cell_problem(x, row, c, text, "%s", why ? why : "无效的值");
+            bad++;
+            continue;
+        }
+        if (json_is_null(v) || exch_same_old(&x->olds[k], v) || json_object_get(changed, field->key)) {
+            json_decref(v);
+            continue;
+        }
+        if (row_changes)
+            json_array_append_new(row_changes, exch_change(school, code, field, &x->olds[k], v));
+        json_object_set_new(changed, field->key, v);
+    }
+    return bad;
 }
 
 /* A data row of the current sheet. */
 static void exch_data_row(exch_ctx *x, long row, int ncells, const char *const *cells)
 {
-    if (exch_row_empty(x, ncells, cells))
+    if (exch_row_empty(ncells, cells))
         return;
-    char *code = strdup(x->code_col < ncells ? exch_trim(&x->tmp, cells[x->code_col]) : "");
-    json_t *school = NULL, *rec = NULL, *changed = NULL, *row_changes = NULL;
-    if (!code) {
-        x->rc = STORE_ERROR;
+    size_t len;
+    const char *span = x->code_col < ncells ? exch_span(cells[x->code_col], &len) : (len = 0, "");
+    if (len == 0) {
+        exch_cell_problem(x, row, x->code_col, NULL, "%s", "缺少学校标识码");
         return;
     }
-    if (!*code) {
-        exch_cell_problem(x, row, x->code_col, NULL, "缺少学校标识码");
-        goto done;
+    sb_reset(&x->code);
+    sb_appendn(&x->code, span, len);
+    const char *code = sb_str(&x->code);
+    if (json_object_get(x->seen, code)) {   /* read before: no need to ask the database */
+        exch_seen(x, row, code);
+        return;
     }
-    school = exch_school(x, row, code);
-    if (!school)
+    json_t *school = exch_school(x, row, code), *rows = NULL, *changed = NULL, *row_changes = NULL;
+    if (!school || exch_seen(x, row, code))
         goto done;
-    int64_t id = json_integer_value(json_object_get(school, "id"));
-    if (exch_seen(x, id, row, x->code_col, code))
-        goto done;
-    int rc = stats_record_load(x->db, id, x->o->year, &rec);
-    if (rc != STORE_OK && rc != STORE_NOTFOUND) {
-        x->rc = rc;
-        goto done;
-    }
-    const char *type = rec ? exch_text(rec, "school_type") : NULL;
+    const char *type = exch_text(school, "school_type");
     if (!type)
         type = exch_text(school, "type");
     int t = exch_type_index(type);
-    char reason[200];
     if (!x->csv && t != x->form) {
-        snprintf(reason, sizeof reason, "该学校的办学类型是「%s」，应填在「%s」工作表",
-                 type ? type : "", type ? type : "");
-        exch_cell_problem(x, row, x->code_col, code, reason);
+        exch_cell_problem(x, row, x->code_col, code, "该学校的办学类型是「%s」，应填在「%s」工作表",
+                          type ? type : "", type ? type : "");
         goto done;
     }
     exch_form *f = t >= 0 ? exch_form_get(x, t) : NULL;
     if (t >= 0 && !f)
         goto done;
-    if (!f || json_array_size(f->fields) == 0) {
-        snprintf(reason, sizeof reason, "「%s」在 %d 学年没有基表表单", type ? type : "",
-                 x->o->year);
-        exch_cell_problem(x, row, x->code_col, code, reason);
+    if (!f || f->n == 0) {
+        exch_cell_problem(x, row, x->code_col, code, "「%s」在 %d 学年没有基表表单",
+                          type ? type : "", x->o->year);
         goto done;
     }
     exch_form_map(x, f);
+    int rc = x->rc == STORE_OK ? exch_load_olds(x, f, json_object_get(school, "record_id"), &rows)
+                               : x->rc;
+    if (rc != STORE_OK) {
+        x->rc = rc;
+        goto done;
+    }
     x->res->schools++;
-    json_t *values = rec ? json_object_get(rec, "values") : NULL;
     changed = json_object();
     row_changes = x->res->changes ? json_array() : NULL;
-    int bad = 0;
-    for (int c = 0; c < ncells; c++) {
-        if (c == x->code_col)
-            continue;
-        const char *text = exch_trim(&x->tmp, cells[c]);
-        if (!*text)
-            continue;
-        if (c >= x->ncols || !x->headers[c]) {
-            exch_cell_problem(x, row, c, text, "该列没有表头");
-            bad++;
-            continue;
-        }
-        if (exch_header_ignored(x->headers[c]))
-            continue;
-        json_t *field = f->colmap ? f->colmap[c] : NULL;
-        if (!field) {
-            if (x->csv && exch_any_field(x, c)) {
-                snprintf(reason, sizeof reason, "「%s」的基表没有这一项", type);
-                exch_cell_problem(x, row, c, text, reason);
-                bad++;
-            }
-            continue;  /* an unknown header: reported once, at the header */
-        }
-        const char *why = NULL;
-        json_t *v = stats_value_parse(field, exch_bool_text(field, text), &why);
-        if (!v) {
-            exch_cell_problem(x, row, c, text, why ? why : "无效的值");
-            bad++;
-            continue;
-        }
-        const char *key = exch_text(field, "key");
-        json_t *old = json_object_get(values, key);
-        if (json_is_null(v) || exch_same(old, v) || json_object_get(changed, key)) {
-            json_decref(v);
-            continue;
-        }
-        if (row_changes)
-            json_array_append_new(row_changes, exch_change(school, code, field, old, v));
-        json_object_set_new(changed, key, v);
-    }
-    if (bad)
+    if (exch_row_cells(x, row, ncells, cells, school, code, type, f, changed, row_changes) > 0)
         goto done;
-    if (json_object_size(changed) == 0) {
+    if (json_object_size(changed) == 0)
         x->res->unchanged++;
-        goto done;
-    }
-    exch_row_changes(x, row, code, school, rec, changed, row_changes);
+    else
+        exch_row_changes(x, row, code, school, changed, row_changes);
 done:
-    free(code);
     json_decref(school);
-    json_decref(rec);
+    json_decref(rows);
     json_decref(changed);
     json_decref(row_changes);
 }
@@ -921,7 +1182,7 @@ static int exch_on_row(void *ctx, const char *sheet, long row, int ncells, const
     if (x->rc != STORE_OK)
         return 1;
     if (x->state == EXCH_HEADER) {
-        if (!exch_row_empty(x, ncells, cells))
+        if (!exch_row_empty(ncells, cells))
             exch_header(x, row, ncells, cells);
     } else if (x->state == EXCH_ROWS) {
         exch_data_row(x, row, ncells, cells);
@@ -929,8 +1190,10 @@ static int exch_on_row(void *ctx, const char *sheet, long row, int ncells, const
     return x->rc != STORE_OK;
 }
 
-int stats_import_run(store_db *db, const stats_import_opts *o, const void *data, size_t len,
-                     stats_import_result *res)
+/* The import of the buffer data (len bytes) or, when path is set, of the
+ * file at path (see stats_import_run). */
+static int exch_import(store_db *db, const stats_import_opts *o, const void *data, size_t len,
+                       const char *path, stats_import_result *res)
 {
     memset(res, 0, sizeof *res);
     res->problems = json_array();
@@ -944,17 +1207,25 @@ int stats_import_run(store_db *db, const stats_import_opts *o, const void *data,
     x.code_col = -1;
     x.form = -1;
     x.seen = json_object();
-    x.csv = !table_is_xlsx(data, len);
+    x.sheets = json_array();
     strbuf sbinit = STRBUF_INIT;
-    x.tmp = sbinit;
+    x.tmp = x.code = sbinit;
 
     char *err = NULL;
-    int read_rc = x.csv ? csv_read(data, len, o->limits, exch_on_row, &x, &err)
+    int read_rc;
+    if (path) {
+        x.csv = !table_file_is_xlsx(path);
+        read_rc = x.csv ? csv_read_file(path, o->limits, exch_on_row, &x, &err)
+                        : xlsx_read_file(path, o->limits, exch_on_row, &x, &err);
+    } else {
+        x.csv = !table_is_xlsx(data, len);
+        read_rc = x.csv ? csv_read(data, len, o->limits, exch_on_row, &x, &err)
                         : xlsx_read(data, len, o->limits, exch_on_row, &x, &err);
+    }
     if (read_rc < 0 && x.rc == STORE_OK)
-        exch_problem(&x, NULL, 0, NULL, NULL, err && *err ? err : "文件无法读取");
+        exch_problem(&x, NULL, 0, NULL, NULL, "%s", err && *err ? err : "文件无法读取");
     else if (x.rc == STORE_OK && !x.sheet && res->nproblems == 0)
-        exch_problem(&x, NULL, 0, NULL, NULL,
+        exch_problem(&x, NULL, 0, NULL, NULL, "%s",
                      "文件中没有数据：第一行应为表头（学校标识码、学校名称和各项目）");
     free(err);
     if (res->nproblems > STATS_IMPORT_MAX_PROBLEMS) {
@@ -967,11 +1238,28 @@ int stats_import_run(store_db *db, const stats_import_opts *o, const void *data,
     exch_sheet_reset(&x);
     for (int t = 0; t < EXCH_MAX_TYPES; t++) {
         json_decref(x.forms[t].fields);
+        free(x.forms[t].f);
+        free(x.forms[t].by_key);
         free(x.forms[t].colmap);
     }
     json_decref(x.seen);
+    json_decref(x.sheets);
+    free(x.olds);
     sb_free(&x.tmp);
+    sb_free(&x.code);
     return x.rc;
+}
+
+int stats_import_run(store_db *db, const stats_import_opts *o, const void *data, size_t len,
+                     stats_import_result *res)
+{
+    return exch_import(db, o, data, len, NULL, res);
+}
+
+int stats_import_file(store_db *db, const stats_import_opts *o, const char *path,
+                      stats_import_result *res)
+{
+    return exch_import(db, o, NULL, 0, path, res);
 }
 
 void stats_import_result_free(stats_import_result *res)

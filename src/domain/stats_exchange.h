@@ -84,6 +84,10 @@ typedef struct stats_import_result {
  * be written), or a STORE_* error. Call stats_import_result_free after. */
 int stats_import_run(store_db *db, const stats_import_opts *o, const void *data, size_t len,
                      stats_import_result *res);
+/* The same for the file at path, read in chunks (the command line): memory
+ * does not grow with the file. */
+int stats_import_file(store_db *db, const stats_import_opts *o, const char *path,
+                      stats_import_result *res);
 void stats_import_result_free(stats_import_result *res);
 
 /* Write changes ([{"school_id","field","old","new"}], grouped by school as

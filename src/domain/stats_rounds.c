@@ -38,6 +38,7 @@
 #include "util/log.h"
 #include "util/parse.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 #define STATS_ROUNDS_MAX_DEPTH 16
 #define STATS_ROUNDS_YEAR_MIN 2000
@@ -93,43 +94,11 @@ json_t *stats_rounds_types_array(const char *list)
     return out;
 }
 
-static int stats_rounds_is(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
 int stats_rounds_is_late(const char *deadline, const char *today, const char *status)
 {
     if (!deadline || !today || strcmp(today, deadline) <= 0)
         return 0;
-    return !stats_rounds_is(status, "已提交") && !stats_rounds_is(status, "已通过");
-}
-
-void stats_rounds_today(char out[11])
-{
-    char now[20];
-    clock_format(clock_now(), now, sizeof now);
-    memcpy(out, now, 10);
-    out[10] = '\0';
-}
-
-int stats_rounds_date_valid(const char *text)
-{
-    int64_t t;
-    if (!text || strlen(text) != 10 || text[4] != '-' || text[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9'))
-            return 0;
-    return clock_parse(text, &t) == 0;
-}
-
-static int stats_rounds_in_list(const char *const *list, const char *text)
-{
-    for (int i = 0; text && list[i]; i++)
-        if (strcmp(list[i], text) == 0)
-            return 1;
-    return 0;
+    return !text_is(status, "已提交") && !text_is(status, "已通过");
 }
 
 /* ----------------------------------------------------------- the records */
@@ -137,13 +106,11 @@ static int stats_rounds_in_list(const char *const *list, const char *text)
 /* The round object from a STATS_ROUNDS_SELECT row (without its path). */
 static json_t *stats_rounds_object(json_t *row)
 {
-    char at[20];
     json_t *o = json_deep_copy(row);
     json_object_del(o, "path");
-    json_object_set_new(o, "school_types", stats_rounds_types_array(json_string_value(
-                                               json_object_get(row, "school_types"))));
-    clock_format(json_integer_value(json_object_get(row, "created_at")), at, sizeof at);
-    json_object_set_new(o, "created_at", json_string(at));
+    json_object_set_new(o, "school_types",
+                        stats_rounds_types_array(text_field(row, "school_types")));
+    text_set_time(o, "created_at", text_field_int(row, "created_at"));
     return o;
 }
 
@@ -161,7 +128,7 @@ int stats_rounds_load(store_db *db, int64_t id, json_t **out, char **path_out)
     if (rc != STORE_OK)
         return rc;
     if (path_out) {
-        *path_out = strdup(json_string_value(json_object_get(row, "path")));
+        *path_out = strdup(text_field(row, "path"));
         if (!*path_out)
             abort();
     }
@@ -175,36 +142,6 @@ static int stats_rounds_related(const user_ctx *u, const char *path)
 {
     return path && u && u->scope_path &&
            (access_in_scope(u, path) || strncmp(u->scope_path, path, strlen(path)) == 0);
-}
-
-/* Text without surrounding ASCII spaces and U+3000, as a new JSON string,
- * or NULL when nothing is left or v is no text. */
-static json_t *stats_rounds_trimmed(json_t *v)
-{
-    const char *s = json_string_value(v);
-    size_t len = json_string_length(v);
-    if (!s)
-        return NULL;
-    for (;;) {
-        if (len && *s && strchr(" \t\r\n", *s)) {
-            s++;
-            len--;
-        } else if (len >= 3 && memcmp(s, "\xe3\x80\x80", 3) == 0) {
-            s += 3;
-            len -= 3;
-        } else {
-            break;
-        }
-    }
-    for (;;) {
-        if (len && s[len - 1] && strchr(" \t\r\n", s[len - 1]))
-            len--;
-        else if (len >= 3 && memcmp(s + len - 3, "\xe3\x80\x80", 3) == 0)
-            len -= 3;
-        else
-            break;
-    }
-    return len ? json_stringn(s, len) : NULL;
 }
 
 /* The refusal of a conflicting round is read by this thread right after. */
@@ -225,7 +162,7 @@ static int stats_rounds_check_overlap(store_db *db, int64_t county_org_id, int y
     if (rc != STORE_OK)
         return rc;
     json_array_foreach(rows, i, row) {
-        const char *list = json_string_value(json_object_get(row, "school_types"));
+        const char *list = text_field(row, "school_types");
         json_array_foreach(types, j, type) {
             if (!stats_rounds_has_type(list, json_string_value(type)))
                 continue;
@@ -272,19 +209,17 @@ static int stats_rounds_check_bureau(store_db *db, const user_ctx *u, int64_t co
                                      json_t **unit, refusal *e)
 {
     *unit = NULL;
-    if (u && (stats_rounds_is(u->role, ROLE_SCHOOL) ||
-              !access_can_write(u, "stats", u->scope_path)))
+    if (u && (text_is(u->role, ROLE_SCHOOL) || !access_can_write(u, "stats", u->scope_path)))
         return refuse(e, 403, "forbidden", NULL, "无权限创建填报任务");
     int rc = org_get(db, county_org_id ? county_org_id : (u ? u->scope_org_id : 0), unit);
     if (rc == STORE_NOTFOUND)
         return refuse(e, 403, "forbidden", NULL, "只有县级及以上教育局可以创建填报任务");
     if (rc != STORE_OK)
         return rc;
-    const char *level = json_string_value(json_object_get(*unit, "level"));
-    if (!stats_rounds_is(level, "county") && !stats_rounds_is(level, "city") &&
-        !stats_rounds_is(level, "province"))
+    const char *level = text_field(*unit, "level");
+    if (!text_is(level, "county") && !text_is(level, "city") && !text_is(level, "province"))
         return refuse(e, 403, "forbidden", NULL, "只有县级及以上教育局可以创建填报任务");
-    if (u && !access_in_scope(u, json_string_value(json_object_get(*unit, "path"))))
+    if (u && !access_in_scope(u, text_field(*unit, "path")))
         return refuse(e, 403, "forbidden", NULL, "无权限创建填报任务");
     return STORE_OK;
 }
@@ -305,7 +240,7 @@ static int stats_rounds_check_input(json_t *in, stats_rounds_input *x, refusal *
     json_t *name = json_object_get(in, "name");
     if (name && !json_is_null(name) && !json_is_string(name))
         return refuse(e, 400, "invalid", "name", "任务名称应为文本");
-    if (!(x->name = stats_rounds_trimmed(name)))
+    if (!(x->name = text_trimmed(name)))
         return refuse(e, 400, "missing", "name", "请填写任务名称");
     if (!year || json_is_null(year))
         return refuse(e, 400, "missing", "year", "请填写学年");
@@ -319,7 +254,7 @@ static int stats_rounds_check_input(json_t *in, stats_rounds_input *x, refusal *
     x->deadline = json_string_value(deadline);
     if (!deadline || json_is_null(deadline) || (x->deadline && !*x->deadline))
         return refuse(e, 400, "missing", "deadline", "请填写截止日期");
-    if (!stats_rounds_date_valid(x->deadline))
+    if (!clock_date_valid(x->deadline))
         return refuse(e, 400, "invalid", "deadline", "截止日期应为有效日期（YYYY-MM-DD）");
     if (note && !json_is_null(note) && !json_is_string(note))
         return refuse(e, 400, "invalid", "note", "备注应为文本");
@@ -358,8 +293,8 @@ int stats_rounds_create(store_db *db, const user_ctx *u, const char *ip, int64_t
         rc = stats_rounds_check_input(in, &x, e);
     if (rc != STORE_OK)
         goto done;
-    int64_t county = json_integer_value(json_object_get(unit, "id"));
-    const char *path = json_string_value(json_object_get(unit, "path"));
+    int64_t county = text_field_int(unit, "id");
+    const char *path = text_field(unit, "path");
     rc = stats_rounds_check_overlap(db, county, x.year, x.types, 0, e);
     if (rc != STORE_OK)
         goto done;
@@ -407,7 +342,7 @@ static int stats_rounds_patch_field(json_t *in, json_t *rec, const char *key, re
                       : strcmp(key, "deadline") == 0 ? "截止日期应为有效日期（YYYY-MM-DD）"
                                                      : "任务状态应为进行中或已结束");
     if (strcmp(key, "name") == 0) {
-        json_t *name = stats_rounds_trimmed(v);
+        json_t *name = text_trimmed(v);
         if (!name)
             return refuse(e, 400, "missing", "name", "请填写任务名称");
         json_object_set_new(rec, key, name);
@@ -417,9 +352,9 @@ static int stats_rounds_patch_field(json_t *in, json_t *rec, const char *key, re
     if (strcmp(key, "deadline") == 0) {
         if (!s || !*s)
             return refuse(e, 400, "missing", "deadline", "请填写截止日期");
-        if (!stats_rounds_date_valid(s))
+        if (!clock_date_valid(s))
             return refuse(e, 400, "invalid", "deadline", "截止日期应为有效日期（YYYY-MM-DD）");
-    } else if (!stats_rounds_in_list(stats_rounds_statuses, s)) {
+    } else if (!text_in_list(stats_rounds_statuses, s)) {
         return refuse(e, 400, "invalid", "status", "任务状态应为进行中或已结束");
     }
     json_object_set_new(rec, key, json_string(s));
@@ -440,7 +375,7 @@ int stats_rounds_patch(store_db *db, const user_ctx *u, const char *ip, int64_t 
     if (rc == STORE_NOTFOUND || (rc == STORE_OK && u && !stats_rounds_related(u, path)))
         rc = refuse(e, 404, "not_found", NULL, "填报任务不存在");
     else if (rc == STORE_OK && u &&
-             (stats_rounds_is(u->role, ROLE_SCHOOL) || !access_can_write(u, "stats", path)))
+             (text_is(u->role, ROLE_SCHOOL) || !access_can_write(u, "stats", path)))
         rc = refuse(e, 403, "forbidden", NULL, "无权限修改填报任务");
     if (rc != STORE_OK)
         goto done;
@@ -449,20 +384,17 @@ int stats_rounds_patch(store_db *db, const user_ctx *u, const char *ip, int64_t 
         rc = stats_rounds_patch_field(in, after, keys[i], e);
     if (rc != STORE_OK || json_equal(before, after))
         goto done;
-    const char *status = json_string_value(json_object_get(after, "status"));
-    int year = (int)json_integer_value(json_object_get(after, "year"));
-    if (stats_rounds_is(status, "进行中") &&
-        !stats_rounds_is(json_string_value(json_object_get(before, "status")), "进行中")) {
+    const char *status = text_field(after, "status");
+    int year = (int)text_field_int(after, "year");
+    if (text_is(status, "进行中") && !text_is(text_field(before, "status"), "进行中")) {
         types = json_incref(json_object_get(after, "school_types"));
-        rc = stats_rounds_check_overlap(db, json_integer_value(json_object_get(after,
-                                                                               "county_org_id")),
-                                        year, types, id, e);
+        rc = stats_rounds_check_overlap(db, text_field_int(after, "county_org_id"), year, types,
+                                        id, e);
         if (rc != STORE_OK)
             goto done;
     }
-    sval p[] = {SV_T(json_string_value(json_object_get(after, "name"))),
-                SV_T(json_string_value(json_object_get(after, "deadline"))), SV_T(status),
-                SV_T(json_string_value(json_object_get(after, "note"))), SV_I(id)};
+    sval p[] = {SV_T(text_field(after, "name")), SV_T(text_field(after, "deadline")),
+                SV_T(status), SV_T(text_field(after, "note")), SV_I(id)};
     rc = db_exec(db,
                  "UPDATE stat_rounds SET name = ?, deadline = ?, status = ?, note = ? WHERE id = ?",
                  p, 5);
@@ -496,7 +428,7 @@ static void stats_rounds_from(arena *a, stats_rounds_query *q, json_t *round, co
               "LEFT JOIN stat_records rec ON rec.school_id = s.id AND rec.year = ? "
               "WHERE s.path >= ? AND s.path < ? AND (s.status = '在办' OR rec.id IS NOT NULL) "
               "AND s.type IN (");
-    q->p[q->n++] = SV_I(json_integer_value(json_object_get(round, "year")));
+    q->p[q->n++] = SV_I(text_field_int(round, "year"));
     q->p[q->n++] = SV_T(path);
     q->p[q->n++] = SV_T(org_scope_upper(a, path));
     json_array_foreach(json_object_get(round, "school_types"), i, item) {
@@ -519,17 +451,17 @@ static json_t *stats_rounds_zero(void)
 
 static void stats_rounds_add(json_t *o, const char *key, int64_t n)
 {
-    json_object_set_new(o, key, json_integer(json_integer_value(json_object_get(o, key)) + n));
+    json_object_set_new(o, key, json_integer(text_field_int(o, key) + n));
 }
 
 /* Count n schools of record status (NULL = 未填报) into o. */
 static void stats_rounds_tally(json_t *o, const char *status, int64_t n, const char *deadline,
                                const char *today)
 {
-    const char *bucket = !status || stats_rounds_is(status, "草稿") ? "not_submitted"
-                         : stats_rounds_is(status, "已提交")          ? "submitted"
-                         : stats_rounds_is(status, "已退回")          ? "returned"
-                                                                      : "approved";
+    const char *bucket = !status || text_is(status, "草稿") ? "not_submitted"
+                         : text_is(status, "已提交")            ? "submitted"
+                         : text_is(status, "已退回")            ? "returned"
+                                                                : "approved";
     stats_rounds_add(o, "schools", n);
     stats_rounds_add(o, bucket, n);
     if (stats_rounds_is_late(deadline, today, status))
@@ -543,7 +475,7 @@ static int stats_rounds_count(req *r, json_t *round, const char *path, const cha
 {
     stats_rounds_query q = {.sql = STRBUF_INIT};
     json_t *rows = NULL, *row, *town = NULL;
-    const char *deadline = json_string_value(json_object_get(round, "deadline"));
+    const char *deadline = text_field(round, "deadline");
     size_t i;
 
     sb_append(&q.sql, "SELECT s.town_id, t.name AS town, rec.status, COUNT(*) AS n");
@@ -558,8 +490,8 @@ static int stats_rounds_count(req *r, json_t *round, const char *path, const cha
         *towns = json_array();
     json_array_foreach(rows, i, row) {
         json_t *town_id = json_object_get(row, "town_id");
-        const char *status = json_string_value(json_object_get(row, "status"));
-        int64_t n = json_integer_value(json_object_get(row, "n"));
+        const char *status = text_field(row, "status");
+        int64_t n = text_field_int(row, "n");
         stats_rounds_tally(*total, status, n, deadline, today);
         if (!towns)
             continue;
@@ -590,10 +522,10 @@ static const char *stats_rounds_school_type(req *r)
     json_t *row = NULL;
     const char *type = NULL;
     sval p[] = {SV_I(r->user->school_id)};
-    if (!stats_rounds_is(r->user->role, ROLE_SCHOOL))
+    if (!text_is(r->user->role, ROLE_SCHOOL))
         return NULL;
     if (db_query_one(r->db, "SELECT type FROM schools WHERE id = ?", p, 1, &row) == STORE_OK)
-        type = arena_strdup(r->a, json_string_value(json_object_get(row, "type")));
+        type = arena_strdup(r->a, text_field(row, "type"));
     json_decref(row);
     return type ? type : "";
 }
@@ -601,11 +533,11 @@ static const char *stats_rounds_school_type(req *r)
 /* 1 when the caller sees the round (row of STATS_ROUNDS_SELECT). */
 static int stats_rounds_visible(req *r, json_t *row, const char *school_type)
 {
-    const char *path = json_string_value(json_object_get(row, "path"));
+    const char *path = text_field(row, "path");
     if (!stats_rounds_related(r->user, path))
         return 0;
     return !school_type ||
-           stats_rounds_has_type(json_string_value(json_object_get(row, "school_types")),
+           stats_rounds_has_type(text_field(row, "school_types"),
                                  school_type);
 }
 
@@ -615,7 +547,7 @@ static int stats_rounds_decorate(req *r, json_t *round, const char *path, const 
                                  const char *today)
 {
     json_t *total = NULL, *rec = NULL;
-    const char *deadline = json_string_value(json_object_get(round, "deadline"));
+    const char *deadline = text_field(round, "deadline");
     json_object_set_new(round, "overdue", json_boolean(strcmp(today, deadline) > 0));
     if (!school_type) {
         int rc = stats_rounds_count(r, round, stats_rounds_scope(r->user, path), today, NULL,
@@ -626,21 +558,19 @@ static int stats_rounds_decorate(req *r, json_t *round, const char *path, const 
         json_decref(total);
         return STORE_OK;
     }
-    sval p[] = {SV_I(r->user->school_id), SV_I(json_integer_value(json_object_get(round, "year")))};
+    sval p[] = {SV_I(r->user->school_id), SV_I(text_field_int(round, "year"))};
     int rc = db_query_one(r->db,
                           "SELECT status, submitted_at, review_comment FROM stat_records "
                           "WHERE school_id = ? AND year = ?",
                           p, 2, &rec);
     if (rc != STORE_OK && rc != STORE_NOTFOUND)
         return rc;
-    const char *status = json_string_value(json_object_get(rec, "status"));
+    const char *status = text_field(rec, "status");
     json_t *submitted = json_object_get(rec, "submitted_at");
-    char at[20];
     json_object_set_new(round, "school_id", json_integer(r->user->school_id));
     json_object_set_new(round, "school_status", json_string(status ? status : "未填报"));
     if (json_is_integer(submitted)) {
-        clock_format(json_integer_value(submitted), at, sizeof at);
-        json_object_set_new(round, "submitted_at", json_string(at));
+        text_set_time(round, "submitted_at", json_integer_value(submitted));
     } else {
         json_object_set_new(round, "submitted_at", json_null());
     }
@@ -678,7 +608,7 @@ static int stats_rounds_find(req *r, int64_t id, json_t **round, const char **pa
         reply_store_error(r, rc);
         return -1;
     }
-    *path = arena_strdup(r->a, json_string_value(json_object_get(row, "path")));
+    *path = arena_strdup(r->a, text_field(row, "path"));
     *round = stats_rounds_object(row);
     json_decref(row);
     return 0;
@@ -692,7 +622,7 @@ static void stats_rounds_reply_one(req *r, int64_t id, int status)
     char today[11];
     if (stats_rounds_find(r, id, &round, &path, &school_type) != 0)
         return;
-    stats_rounds_today(today);
+    clock_today(today);
     int rc = stats_rounds_decorate(r, round, path, school_type, today);
     if (rc != STORE_OK) {
         json_decref(round);
@@ -751,13 +681,13 @@ static void stats_rounds_list_handler(req *r)
         reply_store_error(r, rc);
         return;
     }
-    stats_rounds_today(today);
+    clock_today(today);
     items = json_array();
     json_array_foreach(rows, i, row) {
         if (!stats_rounds_visible(r, row, school_type))
             continue;
         json_t *round = stats_rounds_object(row);
-        rc = stats_rounds_decorate(r, round, json_string_value(json_object_get(row, "path")),
+        rc = stats_rounds_decorate(r, round, text_field(row, "path"),
                                    school_type, today);
         json_array_append_new(items, round);
         if (rc != STORE_OK)
@@ -770,16 +700,8 @@ static void stats_rounds_list_handler(req *r)
 /* Run a write of the rounds in one transaction, then reply the round. */
 static void stats_rounds_finish(req *r, int rc, const refusal *e, int64_t id, int status)
 {
-    if (rc == STORE_OK)
-        rc = db_commit(r->db);
-    if (rc != STORE_OK) {
-        db_rollback(r->db);
-        if (rc != REFUSED)
-            log_error("%s %s: %s", r->method, r->path, db_errmsg(r->db));
-        reply_refusal(r, rc, e);
-        return;
-    }
-    stats_rounds_reply_one(r, id, status);
+    if (reply_finish(r, rc, e) == 0)
+        stats_rounds_reply_one(r, id, status);
 }
 
 static void stats_rounds_create_handler(req *r)
@@ -820,7 +742,7 @@ static int stats_rounds_progress_filters(req *r, int64_t *town_id, const char **
         reply_bad_request(r, "town", "街道/乡镇无效");
         return -1;
     }
-    if (*status && !stats_rounds_in_list(stats_rounds_school_statuses, *status)) {
+    if (*status && !text_in_list(stats_rounds_school_statuses, *status)) {
         reply_bad_request(r, "status", "填报状态无效");
         return -1;
     }
@@ -836,7 +758,7 @@ static int stats_rounds_schools(req *r, json_t *round, const char *path, int64_t
 {
     stats_rounds_query q = {.sql = STRBUF_INIT};
     json_t *rows = NULL, *row;
-    const char *deadline = json_string_value(json_object_get(round, "deadline"));
+    const char *deadline = text_field(round, "deadline");
     size_t i;
 
     *out = NULL;
@@ -848,9 +770,9 @@ static int stats_rounds_schools(req *r, json_t *round, const char *path, int64_t
         sb_append(&q.sql, " AND s.town_id = ?");
         q.p[q.n++] = SV_I(town_id);
     }
-    if (stats_rounds_is(status, "未填报")) {
+    if (text_is(status, "未填报")) {
         sb_append(&q.sql, " AND rec.id IS NULL");
-    } else if (stats_rounds_is(status, "未提交")) {
+    } else if (text_is(status, "未提交")) {
         sb_append(&q.sql, " AND (rec.id IS NULL OR rec.status = '草稿')");
     } else if (status) {
         sb_append(&q.sql, " AND rec.status = ?");
@@ -863,18 +785,16 @@ static int stats_rounds_schools(req *r, json_t *round, const char *path, int64_t
         return rc;
     *out = json_array();
     json_array_foreach(rows, i, row) {
-        const char *st = json_string_value(json_object_get(row, "status"));
+        const char *st = text_field(row, "status");
         int late = stats_rounds_is_late(deadline, today, st);
         if (only_late && !late)
             continue;
         json_t *o = json_deep_copy(row), *at = json_object_get(row, "submitted_at");
         json_object_set_new(o, "status", json_string(st ? st : "未填报"));
         if (json_is_integer(at)) {
-            char text[20];
-            clock_format(json_integer_value(at), text, sizeof text);
-            json_object_set_new(o, "submitted_at", json_string(text));
+            text_set_time(o, "submitted_at", json_integer_value(at));
         }
-        if (!stats_rounds_is(st, "已退回"))
+        if (!text_is(st, "已退回"))
             json_object_set_new(o, "review_comment", json_null());
         json_object_set_new(o, "late", json_boolean(late));
         json_array_append_new(*out, o);
@@ -895,10 +815,9 @@ static void stats_rounds_progress_handler(req *r)
         stats_rounds_progress_filters(r, &town_id, &status) != 0 ||
         stats_rounds_find(r, id, &round, &path, &school_type) != 0)
         return;
-    stats_rounds_today(today);
+    clock_today(today);
     json_object_set_new(round, "overdue",
-                        json_boolean(strcmp(today, json_string_value(json_object_get(
-                                                       round, "deadline"))) > 0));
+                        json_boolean(strcmp(today, text_field(round, "deadline")) > 0));
     path = stats_rounds_scope(r->user, path);
     int rc = stats_rounds_schools(r, round, path, town_id, status, today, pg.xlsx, &schools);
     if (rc == STORE_OK && pg.xlsx) {
@@ -922,7 +841,7 @@ static void stats_rounds_progress_handler(req *r)
         json_t *only = json_array(), *town;
         size_t i;
         json_array_foreach(towns, i, town) {
-            if (json_integer_value(json_object_get(town, "town_id")) == town_id)
+            if (text_field_int(town, "town_id") == town_id)
                 json_array_append(only, town);
         }
         json_decref(towns);
@@ -944,8 +863,8 @@ static void stats_rounds_template_handler(req *r)
     json_t *list = json_object_get(round, "school_types");
     const char **types = arena_alloc(r->a, (json_array_size(list) + 1) * sizeof *types);
     json_array_foreach(list, i, item) types[i] = arena_strdup(r->a, json_string_value(item));
-    int year = (int)json_integer_value(json_object_get(round, "year"));
-    const char *title = arena_strdup(r->a, json_string_value(json_object_get(round, "name")));
+    int year = (int)text_field_int(round, "year");
+    const char *title = arena_strdup(r->a, text_field(round, "name"));
     json_decref(round);
     stats_exchange_reply_workbook(r, year, types, 0, NULL, id, title);
 }

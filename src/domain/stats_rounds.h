@@ -48,9 +48,5 @@ json_t *stats_rounds_types_array(const char *list);
  * ('YYYY-MM-DD', UTC+8) for a round due on deadline: the deadline day has
  * passed and the record is neither 已提交 nor 已通过. */
 int stats_rounds_is_late(const char *deadline, const char *today, const char *status);
-/* Today's date 'YYYY-MM-DD' in UTC+8 (clock_now: EDUBUREAU_NOW for tests). */
-void stats_rounds_today(char out[11]);
-/* 1 for a well-formed, possible date 'YYYY-MM-DD'. */
-int stats_rounds_date_valid(const char *text);
 
 #endif

@@ -25,6 +25,7 @@
 #include "http/paging.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 
 #define USERS_NAME_MAX_CHARS 30
@@ -75,14 +76,9 @@ int users_username_valid(const char *username)
 
 static int users_name_valid(const char *name)
 {
-    size_t chars = 0;
-
     if (!name || !name[0] || name[0] == ' ')
         return 0;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        if ((*p & 0xC0) != 0x80)
-            chars++;
-    return chars <= USERS_NAME_MAX_CHARS;
+    return text_chars(name) <= USERS_NAME_MAX_CHARS;
 }
 
 static int users_phone_valid(const char *phone)
@@ -110,9 +106,9 @@ static int users_org_allowed(store_db *db, const user_ctx *actor, const char *sq
         return 0;
     if (rc != STORE_OK)
         return -1;
-    ok = !actor || access_in_scope(actor, json_string_value(json_object_get(row, "path")));
+    ok = !actor || access_in_scope(actor, text_field(row, "path"));
     if (org_id_out)
-        *org_id_out = json_integer_value(json_object_get(row, "org_id"));
+        *org_id_out = text_field_int(row, "org_id");
     json_decref(row);
     return ok;
 }
@@ -171,40 +167,26 @@ static const char USERS_SELECT[] =
     "LEFT JOIN departments d ON d.id = u.dept_id "
     "LEFT JOIN schools sc ON sc.id = u.school_id";
 
-/* "13812345678" -> "138****5678". */
-static json_t *users_mask_phone(const char *phone)
-{
-    char masked[32];
-    size_t n = strlen(phone);
-
-    if (n < 8)
-        return json_string("****");
-    snprintf(masked, sizeof masked, "%.3s****%s", phone, phone + n - 4);
-    return json_string(masked);
-}
-
 /* A USERS_SELECT row -> the API's user object (in place). */
 static void users_shape(json_t *row, int show_phone, int64_t now)
 {
-    const char *phone = json_string_value(json_object_get(row, "phone"));
-    json_int_t last_login = json_integer_value(json_object_get(row, "last_login_at"));
-    char when[32];
+    const char *phone = text_field(row, "phone");
+    json_int_t last_login = text_field_int(row, "last_login_at");
 
     json_object_set_new(row, "role_label",
-                        json_string(access_role_label(json_string_value(json_object_get(row, "role")))));
+                        json_string(access_role_label(text_field(row, "role"))));
     json_object_set_new(row, "must_change_password",
-                        json_boolean(json_integer_value(json_object_get(row, "must_change"))));
-    json_object_set_new(row, "active", json_boolean(json_integer_value(json_object_get(row, "active"))));
+                        json_boolean(text_field_int(row, "must_change")));
+    json_object_set_new(row, "active", json_boolean(text_field_int(row, "active")));
     json_object_set_new(row, "locked",
-                        json_boolean(json_integer_value(json_object_get(row, "locked_until")) > now));
+                        json_boolean(text_field_int(row, "locked_until") > now));
     if (last_login > 0) {
-        clock_format(last_login, when, sizeof when);
-        json_object_set_new(row, "last_login_at", json_string(when));
+        text_set_time(row, "last_login_at", last_login);
     } else {
         json_object_set_new(row, "last_login_at", json_null());
     }
     if (phone && !show_phone)
-        json_object_set_new(row, "phone", users_mask_phone(phone));
+        json_object_set_new(row, "phone", text_masked_phone(phone));
     json_object_del(row, "must_change");
     json_object_del(row, "locked_until");
 }
@@ -278,7 +260,7 @@ static int users_snapshot(store_db *db, int64_t id, json_t **out)
 
 static const char *users_snapshot_path(json_t *snap)
 {
-    return json_string_value(json_object_get(snap, "scope_path"));
+    return text_field(snap, "scope_path");
 }
 
 /* The snapshot of an account the actor may manage. */
@@ -386,17 +368,6 @@ int users_create(store_db *db, const user_ctx *actor, const char *ip, const char
                         hash, must_change, id_out);
 }
 
-/* The value of a snapshot member as an id, string or flag. */
-static int64_t users_snap_int(json_t *snap, const char *key)
-{
-    return json_integer_value(json_object_get(snap, key));
-}
-
-static const char *users_snap_str(json_t *snap, const char *key)
-{
-    return json_string_value(json_object_get(snap, key));
-}
-
 int users_update(store_db *db, const user_ctx *actor, const char *ip, int64_t id,
                  const users_change *c)
 {
@@ -405,14 +376,14 @@ int users_update(store_db *db, const user_ctx *actor, const char *ip, int64_t id
 
     if (rc != USERS_OK)
         return rc;
-    const char *name = c->set_name ? c->name : users_snap_str(before, "name");
-    const char *role = c->set_role ? c->role : users_snap_str(before, "role");
-    int64_t dept_id = c->set_dept ? c->dept_id : users_snap_int(before, "dept_id");
-    int64_t scope_org_id = c->set_scope ? c->scope_org_id : users_snap_int(before, "scope_org_id");
-    int64_t school_id = c->set_school ? c->school_id : users_snap_int(before, "school_id");
-    const char *phone = c->set_phone ? c->phone : users_snap_str(before, "phone");
-    int active = c->set_active ? c->active != 0 : users_snap_int(before, "active") != 0;
-    int was_active = users_snap_int(before, "active") != 0;
+    const char *name = c->set_name ? c->name : text_field(before, "name");
+    const char *role = c->set_role ? c->role : text_field(before, "role");
+    int64_t dept_id = c->set_dept ? c->dept_id : text_field_int(before, "dept_id");
+    int64_t scope_org_id = c->set_scope ? c->scope_org_id : text_field_int(before, "scope_org_id");
+    int64_t school_id = c->set_school ? c->school_id : text_field_int(before, "school_id");
+    const char *phone = c->set_phone ? c->phone : text_field(before, "phone");
+    int active = c->set_active ? c->active != 0 : text_field_int(before, "active") != 0;
+    int was_active = text_field_int(before, "active") != 0;
 
     if (actor && actor->id == id && role && strcmp(role, ROLE_ADMIN) != 0)
         rc = USERS_ERR_SELF_ROLE;

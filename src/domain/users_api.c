@@ -14,6 +14,7 @@
 #include "auth/password.h"
 #include "domain/org.h"
 #include "http/paging.h"
+#include "http/query.h"
 #include "http/reply.h"
 #include "http/router.h"
 #include "util/clock.h"
@@ -112,12 +113,10 @@ static void users_answer(req *r, int rc, int status, int64_t id)
 
 static void users_list_handler(req *r)
 {
-    const char *q = req_query(r, "q");
-    const char *role = req_query(r, "role");
+    const char *text = req_query(r, "q");
     paging p;
-    strbuf where = STRBUF_INIT;
-    sval params[8];
-    int n = 0, rc;
+    query q = QUERY_INIT;
+    int rc;
     int64_t total = 0;
     json_t *rows = NULL, *row;
     size_t i;
@@ -126,26 +125,19 @@ static void users_list_handler(req *r)
         return;
     if (paging_parse(r, &p) != 0)
         return;
-    if (role && !access_role_valid(role)) {
-        reply_bad_request(r, "role", "角色无效");
+    query_scope(&q, r->a, "o.path", r->user->scope_path);
+    if (query_valid(r, &q, "role", "u.role = ?", access_role_valid, "角色无效") != 0) {
+        query_free(&q);
         return;
     }
-    sb_append(&where, " WHERE o.path >= ? AND o.path < ?");
-    params[n++] = SV_T(r->user->scope_path);
-    params[n++] = SV_T(org_scope_upper(r->a, r->user->scope_path));
-    if (role) {
-        sb_append(&where, " AND u.role = ?");
-        params[n++] = SV_T(role);
+    if (text) {
+        const char *like = query_like(r->a, text, 0);
+        sval both[] = {SV_T(like), SV_T(like)};
+        query_and_n(&q, "(u.username LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\')", both, 2);
     }
-    if (q) {
-        const char *pattern = arena_printf(r->a, "%%%s%%", q);
-        sb_append(&where, " AND (u.username LIKE ? OR u.name LIKE ?)");
-        params[n++] = SV_T(pattern);
-        params[n++] = SV_T(pattern);
-    }
-    rc = users_query(r->db, sb_str(&where), params, n, p.limit, p.offset, clock_now(), &total,
+    rc = users_query(r->db, sb_str(&q.where), q.p, q.n, p.limit, p.offset, clock_now(), &total,
                      &rows);
-    sb_free(&where);
+    query_free(&q);
     if (rc != STORE_OK) {
         reply_store_error(r, rc);
         return;

@@ -108,6 +108,24 @@ void paging_reply(req *r, const paging *p, json_t *items, int64_t total,
     free(data);
 }
 
+void paging_reply_rows(req *r, const paging *p, int rc, json_t *rows, int64_t total,
+                       json_t *(*shape)(json_t *row), const char *title, const xlsx_col *cols)
+{
+    if (rc != STORE_OK) {
+        json_decref(rows);
+        reply_store_error(r, rc);
+        return;
+    }
+    if (shape) {
+        json_t *items = json_array(), *row;
+        size_t i;
+        json_array_foreach(rows, i, row) json_array_append_new(items, shape(row));
+        json_decref(rows);
+        rows = items;
+    }
+    paging_reply(r, p, rows, total, title, cols);
+}
+
 int paging_query(store_db *db, const char *count_sql, const char *page_sql, sval *params,
                  int nparams, int64_t limit, int64_t offset, int64_t *total, json_t **rows)
 {

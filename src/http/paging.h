@@ -30,6 +30,11 @@ int paging_parse(req *r, paging *p);
 /* Reply the page as JSON, or the rows as xlsx (sheet and file named). Steals items. */
 void paging_reply(req *r, const paging *p, json_t *items, int64_t total,
                   const char *title, const xlsx_col *cols);
+/* The answer to a list's query: the store error when rc is not STORE_OK,
+ * else paging_reply of the rows, each replaced by shape(row) when shape is
+ * given. Steals rows. */
+void paging_reply_rows(req *r, const paging *p, int rc, json_t *rows, int64_t total,
+                       json_t *(*shape)(json_t *row), const char *title, const xlsx_col *cols);
 /* Count, then page: *total from count_sql, then *rows (a new array) from
  * page_sql, whose last two '?' are its LIMIT and OFFSET; params holds the
  * nparams values both queries share and room for those two more (set

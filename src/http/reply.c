@@ -194,3 +194,17 @@ int reply_finish(req *r, int rc, const refusal *e)
     reply_refusal(r, refused ? REFUSED : rc, e);
     return -1;
 }
+
+void reply_write(req *r, int64_t id, reply_write_op op, reply_load_fn load, int status)
+{
+    refusal e = {0};
+    int64_t result_id = id;
+    json_t *o = NULL;
+    if (req_begin(r) != 0)
+        return;
+    int rc = op(r, id, &result_id, &e);
+    if (reply_finish(r, rc, &e) != 0)
+        return;
+    rc = load(r, result_id, &o);
+    reply_result(r, rc, status, o);
+}

@@ -48,4 +48,13 @@ void reply_result(req *r, int rc, int status, json_t *body);
  * filled in e) or the store error, and return -1. */
 int reply_finish(req *r, int rc, const struct refusal *e);
 
+/* A write on record id (0: none yet) inside the request's transaction:
+ * sets *id_out (which starts as id) to the record to answer with. */
+typedef int (*reply_write_op)(req *r, int64_t id, int64_t *id_out, struct refusal *e);
+/* Loads record id as the caller sees it (in detail) into *out. */
+typedef int (*reply_load_fn)(req *r, int64_t id, json_t **out);
+/* Begin (req_begin), run op, finish (reply_finish), then reply the record
+ * *id_out as load gives it, with status. */
+void reply_write(req *r, int64_t id, reply_write_op op, reply_load_fn load, int status);
+
 #endif

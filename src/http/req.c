@@ -11,6 +11,7 @@
 #include <string.h>
 #include <microhttpd.h>
 
+#include "auth/access.h"
 #include "http/reply.h"
 #include "util/parse.h"
 
@@ -97,5 +98,13 @@ int req_begin(req *r)
     if (rc == STORE_OK)
         return 0;
     reply_store_error(r, rc);
+    return -1;
+}
+
+int req_can_read(req *r, const char *module)
+{
+    if (access_can_read(r->user, module, r->user->scope_path))
+        return 0;
+    reply_forbidden(r);
     return -1;
 }

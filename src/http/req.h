@@ -93,6 +93,9 @@ const char *req_body_text(req *r, const char *key);
 int req_body_string(req *r, const char *key, const char **out);
 /* A required non-empty string member: 0, or -1 after replying 400. */
 int req_body_required(req *r, const char *key, const char **out);
+/* 0 when the caller may read module in their whole scope (access.h),
+ * else -1 after replying 403. */
+int req_can_read(req *r, const char *module);
 /* Open the request's transaction (db_begin): 0, or -1 after replying the
  * store error. */
 int req_begin(req *r);

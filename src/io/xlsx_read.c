@@ -1,7 +1,8 @@
 /*
  * xlsx_read.c - our own streaming xlsx reader (see xlsx_read.h).
  *
- * An xlsx is a zip of XML parts. The file is opened from memory with libzip
+ * An xlsx is a zip of XML parts. The zip is opened with libzip from memory
+ * (xlsx_read) or from the file (xlsx_read_file, read as entries are needed)
  * and, before anything is decompressed, every entry's declared size is
  * checked: the total must stay under max_unzipped, and an entry above 1 MiB
  * may not be more than max_ratio times its compressed size (a zip bomb).
@@ -48,6 +49,7 @@
 #include <string.h>
 #include <zip.h>
 
+#include "util/clock.h"
 #include "util/strbuf.h"
 
 #define XR_CHUNK (64 * 1024)
@@ -266,20 +268,6 @@ static void xr_unescape(strbuf *sb, size_t from)
     b[w] = '\0';
 }
 
-/* Days since 1970-01-01 -> civil date (Howard Hinnant's algorithm). */
-static void xr_civil(long days, int *y, int *m, int *d)
-{
-    days += 719468;
-    long era = (days >= 0 ? days : days - 146096) / 146097;
-    long doe = days - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* An Excel serial as "YYYY-MM-DD" into out[16]; 0 when not a date. */
 static int xr_date_text(double serial, int date1904, char *out)
 {
@@ -293,9 +281,7 @@ static int xr_date_text(double serial, int date1904, char *out)
     }
     /* days since 1899-12-30; the 1900 system counts a 29 February 1900 */
     long days = date1904 ? whole + 1462 : whole < 60 ? whole + 1 : whole;
-    int y, m, d;
-    xr_civil(days - 25569, &y, &m, &d);
-    snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+    clock_date_of_days(days - 25569, out);
     return 1;
 }
 
@@ -974,7 +960,20 @@ static void xr_row_end(xr_sheet *s)
 
 static void xr_cell_start(xr_sheet *s, const char **atts)
 {
-    const char *ref = xr_attr(atts, "r"), *t = xr_attr(atts, "t");
+    const char *ref = NULL, *t = NULL, *style = NULL;
+    for (int i = 0; atts[i]; i += 2) {     /* one pass over r, s and t (as xr_attr) */
+        const char *name = atts[i];
+        if (name[0] && name[1]) {
+            if (strncmp(name, "xmlns", 5) == 0)
+                continue;
+            name = xr_local(name);
+        }
+        if (name[0] && !name[1]) {
+            const char **slot = name[0] == 'r' ? &ref : name[0] == 't' ? &t : name[0] == 's' ? &style : NULL;
+            if (slot && !*slot)
+                *slot = atts[i + 1];
+        }
+    }
     int col;
     long row;
     if (ref && xr_cellref(ref, &col, &row))
@@ -994,7 +993,7 @@ static void xr_cell_start(xr_sheet *s, const char **atts)
         else if (strcmp(t, "n") != 0)
             s->type = 't';      /* "str", "e" and anything else: the text */
     }
-    s->style = xr_uint(xr_attr(atts, "s"));
+    s->style = xr_uint(style);
     s->in_cell = 1;
     s->in_v = s->in_is = s->in_t = s->rph = 0;
     sb_reset(&s->text);
@@ -1181,24 +1180,28 @@ static int xr_read_sheet(xr_reader *x, const char *name, const char *path)
 
 /* ---- the whole workbook ------------------------------------------------- */
 
-static int xr_run(xr_reader *x, const void *data, size_t len)
+/* Open the zip: the buffer data (len bytes), or the file at path (read by
+ * libzip as entries are needed). head: the first bytes, len: the size. */
+static int xr_open(xr_reader *x, const void *data, size_t len, const char *path,
+                   const unsigned char *head, size_t headlen)
 {
     if (len > x->lim.max_file) {
         xr_fail(x, "文件过大（%.1f MB），上限为 %zu MB", (double)len / (1024 * 1024),
                 x->lim.max_file / (1024 * 1024));
         return -1;
     }
-    if (len >= 4 && memcmp(data, "\xd0\xcf\x11\xe0", 4) == 0) {
+    if (headlen >= 4 && memcmp(head, "\xd0\xcf\x11\xe0", 4) == 0) {
         xr_fail(x, "文件是旧版 Excel（.xls）或已加密，请在 Excel 中另存为 .xlsx（不设密码）后再上传");
         return -1;
     }
-    if (!table_is_xlsx(data, len)) {
+    if (!table_is_xlsx(head, headlen)) {
         xr_fail(x, "文件不是有效的 xlsx（zip）文件");
         return -1;
     }
     zip_error_t zerr;
     zip_error_init(&zerr);
-    zip_source_t *src = zip_source_buffer_create(data, len, 0, &zerr);
+    zip_source_t *src = path ? zip_source_file_create(path, 0, -1, &zerr)
+                             : zip_source_buffer_create(data, len, 0, &zerr);
     if (src) {
         x->zip = zip_open_from_source(src, ZIP_RDONLY, &zerr);
         if (!x->zip)
@@ -1209,6 +1212,11 @@ static int xr_run(xr_reader *x, const void *data, size_t len)
         xr_fail(x, "文件不是有效的 xlsx（zip）文件");
         return -1;
     }
+    return 0;
+}
+
+static int xr_run(xr_reader *x)
+{
     if (xr_check_entries(x) != 0)
         return -1;
 
@@ -1275,23 +1283,18 @@ out:
     return rc;
 }
 
-int xlsx_read(const void *data, size_t len, const table_limits *limits, table_row_fn fn,
-              void *ctx, char **err)
+/* Set up x, open the zip (see xr_open), read it, free x. */
+static int xr_read(const void *data, size_t len, const char *path, const unsigned char *head,
+                   size_t headlen, const table_limits *limits, table_row_fn fn, void *ctx,
+                   char **err)
 {
     xr_reader x = {0};
-    if (err)
-        *err = NULL;
-    if (limits)
-        x.lim = *limits;
-    else
-        table_limits_default(&x.lim);
-    if (x.lim.max_cols < 1)
-        x.lim.max_cols = 1;
-    if (x.lim.max_rows < 1)
-        x.lim.max_rows = 1;
+    table_limits_use(limits, &x.lim);
     x.fn = fn;
     x.ctx = ctx;
-    int rc = xr_run(&x, data ? data : "", data ? len : 0);
+    int rc = xr_open(&x, data, len, path, head, headlen);
+    if (rc == 0)
+        rc = xr_run(&x);
     if (x.zip)
         zip_discard(x.zip);
     xr_rels_free(&x);
@@ -1320,4 +1323,29 @@ int xlsx_read(const void *data, size_t len, const table_limits *limits, table_ro
         return -1;
     }
     return 0;
+}
+
+int xlsx_read(const void *data, size_t len, const table_limits *limits, table_row_fn fn,
+              void *ctx, char **err)
+{
+    if (err)
+        *err = NULL;
+    if (!data)
+        data = "", len = 0;
+    return xr_read(data, len, NULL, data, len, limits, fn, ctx, err);
+}
+
+int xlsx_read_file(const char *path, const table_limits *limits, table_row_fn fn, void *ctx,
+                   char **err)
+{
+    if (err)
+        *err = NULL;
+    unsigned char head[4];
+    size_t size;
+    FILE *f = table_file_open(path, &size, err);
+    if (!f)
+        return -1;
+    size_t headlen = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return xr_read(NULL, size, path, head, headlen, limits, fn, ctx, err);
 }

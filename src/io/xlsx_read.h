@@ -17,5 +17,9 @@
  * may be NULL for the defaults. */
 int xlsx_read(const void *data, size_t len, const table_limits *limits, table_row_fn fn,
               void *ctx, char **err);
+/* The same for the file at path, which libzip reads entry by entry as the
+ * parts are needed: memory does not grow with the file. */
+int xlsx_read_file(const char *path, const table_limits *limits, table_row_fn fn, void *ctx,
+                   char **err);
 
 #endif

@@ -58,11 +58,17 @@ static int clock_days_in_month(int64_t y, int m)
     return days[m - 1];
 }
 
-void clock_format(int64_t unix_seconds, char *out, size_t outsz)
+/* The day (since 1970-01-01) in UTC+8 of a Unix time. */
+static int64_t clock_local_day(int64_t unix_seconds)
 {
     int64_t t = unix_seconds + CLOCK_OFFSET;
-    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-    int64_t secs = t - days * 86400;
+    return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
+
+void clock_format(int64_t unix_seconds, char *out, size_t outsz)
+{
+    int64_t days = clock_local_day(unix_seconds);
+    int64_t secs = unix_seconds + CLOCK_OFFSET - days * 86400;
     int64_t y;
     int m, d;
     clock_civil_from_days(days, &y, &m, &d);
@@ -110,4 +116,28 @@ int clock_parse(const char *text, int64_t *out)
     }
     *out = clock_days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss - CLOCK_OFFSET;
     return 0;
+}
+
+void clock_date_of_days(int64_t days, char out[11])
+{
+    int64_t y;
+    int m, d;
+    clock_civil_from_days(days, &y, &m, &d);
+    snprintf(out, 11, "%04lld-%02d-%02d", (long long)y, m, d);
+}
+
+void clock_today(char out[11])
+{
+    clock_date_of_days(clock_local_day(clock_now()), out);
+}
+
+int clock_date_valid(const char *text)
+{
+    int64_t t;
+    if (!text || strlen(text) != 10 || text[4] != '-' || text[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9'))
+            return 0;
+    return clock_parse(text, &t) == 0;
 }

@@ -2,7 +2,8 @@
  * test_csv_read.c - the CSV reader: UTF-8 with and without BOM, GBK bytes
  * as Chinese Excel saves them, RFC 4180 quoting (commas, doubled quotes,
  * line breaks inside quotes), CRLF, blank lines, limits and refusals (bytes
- * that are neither UTF-8 nor GBK, UTF-16, NUL, an open quote). Each read is
+ * that are neither UTF-8 nor GBK, UTF-16, NUL, an open quote), and a file
+ * read in chunks as it reads in a buffer. Each read is
  * flattened to "CSV!row: a|b|~" lines (~ for an empty cell) and compared.
  */
 #include <setjmp.h>
@@ -11,19 +12,30 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "io/csv_read.h"
 #include "util/strbuf.h"
 
-static int test_collect(void *ctx, const char *sheet, long row, int ncells,
-                        const char *const *cells)
+/* Collect every row (ctx: a strbuf). */
+static int test_collect_all(void *ctx, const char *sheet, long row, int ncells,
+                            const char *const *cells)
 {
     strbuf *out = ctx;
     sb_appendf(out, "%s!%ld:", sheet, row);
     for (int i = 0; i < ncells; i++)
         sb_appendf(out, "%s%s", i ? "|" : " ", cells[i] ? cells[i] : "~");
     sb_appendc(out, '\n');
+    return 0;
+}
+
+/* The same, stopping with 5 at row 99. */
+static int test_collect(void *ctx, const char *sheet, long row, int ncells,
+                        const char *const *cells)
+{
+    test_collect_all(ctx, sheet, row, ncells, cells);
     return row == 99 ? 5 : 0;
 }
 
@@ -147,6 +159,65 @@ static void test_refusals(void **state)
     test_expect_error(TEST_BYTES("a,b\n"), &lim, "文件过大");
 }
 
+/* A file of rows long enough to cross the reader's chunks at every kind of
+ * place (inside quotes, between CR and LF, inside a GBK character): the
+ * file reads exactly as the same bytes in a buffer and as built. */
+static void test_file_in_chunks(void **state)
+{
+    (void)state;
+    for (int gbk = 0; gbk <= 1; gbk++) {
+        strbuf data = STRBUF_INIT, want = STRBUF_INIT;
+        /* 班级 in UTF-8 or GBK (not UTF-8 at all); the rows are always UTF-8 */
+        const char *school = gbk ? "\xb0\xe0\xbc\xb6" : "班级";
+        if (!gbk)
+            sb_append(&data, "\xef\xbb\xbf");
+        for (int i = 1; i <= 40000; i++) {
+            sb_appendf(&data, "%d,\"%s%d,\"\"x\"\"\r\n\",%s\r\n", i, school, i, i % 7 ? "" : "y");
+            sb_appendf(&want, "CSV!%d: %d|班级%d,\"x\"\r\n%s\n", i, i, i, i % 7 ? "" : "|y");
+        }
+        char path[] = "/tmp/test_csv_read_XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, data.buf, data.len), (ssize_t)data.len);
+        close(fd);
+        table_limits lim;
+        table_limits_default(&lim);
+        lim.max_rows = 100000;
+        strbuf out = STRBUF_INIT;
+        char *err = NULL;
+        int rc = csv_read_file(path, &lim, test_collect_all, &out, &err);
+        if (err)
+            print_error("unexpected error: %s\n", err);
+        assert_int_equal(rc, 0);
+        assert_string_equal(sb_str(&out), sb_str(&want));
+        sb_reset(&out);
+        assert_int_equal(csv_read(data.buf, data.len, &lim, test_collect_all, &out, &err), 0);
+        assert_string_equal(sb_str(&out), sb_str(&want));
+        /* a bad byte far into the file is found before any row is delivered */
+        data.buf[data.len - 3] = '\xff';
+        fd = open(path, O_WRONLY | O_TRUNC);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, data.buf, data.len), (ssize_t)data.len);
+        close(fd);
+        sb_reset(&out);
+        assert_int_equal(csv_read_file(path, &lim, test_collect_all, &out, &err), -1);
+        assert_non_null(err);
+        if (!strstr(err, "第 80000 行"))   /* two lines per record: the quoted CRLF */
+            print_error("error: %s\n", err);
+        assert_non_null(strstr(err, "第 80000 行"));
+        assert_int_equal(out.len, 0);
+        free(err);
+        unlink(path);
+        sb_free(&out);
+        sb_free(&data);
+        sb_free(&want);
+    }
+    char *err = NULL;
+    assert_int_equal(csv_read_file("/nonexistent/x.csv", NULL, test_collect_all, NULL, &err), -1);
+    assert_non_null(strstr(err, "无法打开文件 /nonexistent/x.csv"));
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -154,6 +225,7 @@ int main(void)
         cmocka_unit_test(test_gbk),
         cmocka_unit_test(test_quoting_and_blank_rows),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_file_in_chunks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

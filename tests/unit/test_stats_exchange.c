@@ -5,7 +5,8 @@
  * imports back with zero changes; three values changed since the export
  * give exactly three changes; apply writes them (audited) and a second
  * apply of the same preview is refused as stale; a CSV with problems
- * gives the exact list; a school administrator only imports their row.
+ * gives the exact list; a school administrator only imports their row; the
+ * file API reads a file as the buffer API reads its bytes.
  *
  * Tree: 河南省 > 许昌市 > 长葛市 (county) > 大周镇 (town) > 小学 A, 小学 B,
  * 初中 C. Year 2021, the catalogue of migrations/006.
@@ -27,6 +28,7 @@
 #include "io/xlsx_read.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/strbuf.h"
 
 #define YEAR 2021
 
@@ -430,6 +432,69 @@ static void test_empty_and_bad_files(void **state)
     stats_import_result_free(&res);
 }
 
+/* Write text to a new temporary file named in path. */
+static void fx_write_file(char *path, const void *data, size_t len)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, len), (ssize_t)len);
+    close(fd);
+}
+
+/* stats_import_file reads the file as stats_import_run reads the bytes:
+ * the export comes back unchanged, a CSV gives the same problems and
+ * changes, a missing file is one problem. */
+static void test_import_file(void **state)
+{
+    fixture *f = *state;
+    char *data = NULL;
+    size_t len = 0;
+    fx_export(f, &data, &len);
+    char book[] = "/tmp/test_stats_book_XXXXXX";
+    fx_write_file(book, data, len);
+    free(data);
+    stats_import_opts o = {.year = YEAR, .keep_changes = 1};
+    stats_import_result res;
+    assert_int_equal(stats_import_file(f->db, &o, book, &res), STORE_OK);
+    assert_int_equal(res.nproblems, 0);
+    assert_int_equal(res.nchanges, 0);
+    assert_int_equal(res.schools, 3);
+    stats_import_result_free(&res);
+    unlink(book);
+
+    /* many rows of the same schools: one change, then each repeat a problem */
+    strbuf csv = STRBUF_INIT;
+    sb_append(&csv, "\xef\xbb\xbf学校标识码,图书（册）\r\n4110820002,3001\r\n");
+    for (int i = 0; i < 3000; i++)
+        sb_appendf(&csv, "%s,3001\r\n", i % 2 ? "4110820001" : "4110820002");
+    char path[] = "/tmp/test_stats_csv_XXXXXX";
+    fx_write_file(path, csv.buf, csv.len);
+    assert_int_equal(stats_import_file(f->db, &o, path, &res), STORE_OK);
+    assert_int_equal(res.nproblems, 2999);
+    assert_int_equal(json_array_size(res.problems), STATS_IMPORT_MAX_PROBLEMS + 1);
+    char *text = stats_import_problem_text(json_array_get(res.problems, 0));
+    assert_string_equal(text, "工作表「CSV」第 3 行「学校标识码」值「4110820002」：同一学校重复：已在工作表「CSV」第 2 行");
+    free(text);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(res.problems, STATS_IMPORT_MAX_PROBLEMS), "reason")),
+                        "还有 1999 个问题未列出");
+    assert_int_equal(res.nchanges, 2);     /* B's 图书 and A's (its first row) */
+    stats_import_result_free(&res);
+    stats_import_result same;
+    assert_int_equal(stats_import_run(f->db, &o, csv.buf, csv.len, &same), STORE_OK);
+    assert_int_equal(same.nproblems, 2999);
+    assert_int_equal(same.nchanges, 2);
+    stats_import_result_free(&same);
+    unlink(path);
+    sb_free(&csv);
+
+    assert_int_equal(stats_import_file(f->db, &o, "/nonexistent/基表.csv", &res), STORE_OK);
+    assert_int_equal(res.nproblems, 1);
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(res.problems, 0), "reason")),
+                           "无法打开文件"));
+    stats_import_result_free(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +505,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scope, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_apply_mode_and_locked, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_empty_and_bad_files, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_import_file, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@
 #include "domain/org.h"
 #include "domain/stats_rounds.h"
 #include "store/store.h"
+#include "util/clock.h"
 
 /* ------------------------------------------------------------ the helpers */
 
@@ -87,11 +88,11 @@ static void test_today_utc8(void **state)
     (void)state;
     /* 2022-09-25 15:59:59 UTC is still the 25th... */
     setenv("EDUBUREAU_NOW", "1664121599", 1);
-    stats_rounds_today(today);
+    clock_today(today);
     assert_string_equal(today, "2022-09-25");
     /* ...and 16:00 UTC is midnight of the 26th in UTC+8 */
     setenv("EDUBUREAU_NOW", "1664121600", 1);
-    stats_rounds_today(today);
+    clock_today(today);
     assert_string_equal(today, "2022-09-26");
     assert_true(stats_rounds_is_late("2022-09-25", today, NULL));
     unsetenv("EDUBUREAU_NOW");
@@ -100,16 +101,16 @@ static void test_today_utc8(void **state)
 static void test_date_valid(void **state)
 {
     (void)state;
-    assert_true(stats_rounds_date_valid("2022-09-30"));
-    assert_true(stats_rounds_date_valid("2024-02-29"));
-    assert_false(stats_rounds_date_valid("2022-02-30"));
-    assert_false(stats_rounds_date_valid("2023-02-29"));
-    assert_false(stats_rounds_date_valid("2022-9-30"));
-    assert_false(stats_rounds_date_valid("2022/09/30"));
-    assert_false(stats_rounds_date_valid("2022-09-30 08:00"));
-    assert_false(stats_rounds_date_valid("+022-09-30"));
-    assert_false(stats_rounds_date_valid(""));
-    assert_false(stats_rounds_date_valid(NULL));
+    assert_true(clock_date_valid("2022-09-30"));
+    assert_true(clock_date_valid("2024-02-29"));
+    assert_false(clock_date_valid("2022-02-30"));
+    assert_false(clock_date_valid("2023-02-29"));
+    assert_false(clock_date_valid("2022-9-30"));
+    assert_false(clock_date_valid("2022/09/30"));
+    assert_false(clock_date_valid("2022-09-30 08:00"));
+    assert_false(clock_date_valid("+022-09-30"));
+    assert_false(clock_date_valid(""));
+    assert_false(clock_date_valid(NULL));
 }
 
 /* ------------------------------------------------------------ the records */

@@ -1,5 +1,5 @@
 /*
- * test_util.c - arena, strbuf and clock.
+ * test_util.c - arena, strbuf, clock and text.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +12,7 @@
 #include "util/arena.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 static void test_arena_alloc(void **state)
 {
@@ -138,12 +139,90 @@ static void test_clock_now_override(void **state)
     assert_true(clock_now() > 1600000000);
 }
 
+static void test_clock_dates(void **state)
+{
+    (void)state;
+    char day[11];
+    /* 2022-09-25 15:59:59 UTC is still the 25th in UTC+8, 16:00 the 26th. */
+    setenv("EDUBUREAU_NOW", "1664121599", 1);
+    clock_today(day);
+    assert_string_equal(day, "2022-09-25");
+    setenv("EDUBUREAU_NOW", "1664121600", 1);
+    clock_today(day);
+    assert_string_equal(day, "2022-09-26");
+    unsetenv("EDUBUREAU_NOW");
+    clock_date_of_days(0, day);
+    assert_string_equal(day, "1970-01-01");
+    clock_date_of_days(-1, day);
+    assert_string_equal(day, "1969-12-31");
+    clock_date_of_days(19000, day);
+    assert_string_equal(day, "2022-01-08");
+    assert_true(clock_date_valid("2024-02-29"));
+    assert_false(clock_date_valid("2023-02-29"));
+    assert_false(clock_date_valid("2022-9-30"));
+    assert_false(clock_date_valid("2022-09-30 08:00"));
+    assert_false(clock_date_valid("+022-09-30"));
+    assert_false(clock_date_valid(""));
+    assert_false(clock_date_valid(NULL));
+}
+
+static void test_text(void **state)
+{
+    (void)state;
+    assert_int_equal(text_chars("学校a"), 3);
+    assert_int_equal(text_chars(""), 0);
+    assert_int_equal(text_chars(NULL), 0);
+    assert_true(text_is("一般", "一般"));
+    assert_false(text_is("一般", "重大"));
+    assert_false(text_is(NULL, NULL));
+    static const char *const grades[] = {"一般", "重大", NULL};
+    assert_true(text_in_list(grades, "重大"));
+    assert_false(text_in_list(grades, "其他"));
+    assert_false(text_in_list(grades, NULL));
+
+    /* ASCII spaces and U+3000 on either side go; inner ones stay. */
+    const char *s = "\xe3\x80\x80 \t实验 小学\r\n\xe3\x80\x80";
+    size_t len = strlen(s);
+    text_trim(&s, &len);
+    assert_int_equal(len, strlen("实验 小学"));
+    assert_memory_equal(s, "实验 小学", len);
+    json_t *v = json_string(" \xe3\x80\x80 "), *t = text_trimmed(v);
+    assert_null(t);
+    json_decref(v);
+    v = json_string(" 东街 ");
+    t = text_trimmed(v);
+    assert_string_equal(json_string_value(t), "东街");
+    json_decref(t);
+    json_decref(v);
+    assert_null(text_trimmed(NULL));
+
+    t = text_masked_phone("13812345678");
+    assert_string_equal(json_string_value(t), "138****5678");
+    json_decref(t);
+    t = text_masked_phone("1234567");
+    assert_string_equal(json_string_value(t), "****");
+    json_decref(t);
+
+    json_t *row = json_pack("{ss ss sI sn}", "name", "实验小学", "note", "", "id", (json_int_t)17,
+                            "phone");
+    assert_string_equal(text_field(row, "name"), "实验小学");
+    assert_string_equal(text_field(row, "note"), "");
+    assert_null(text_field_nonempty(row, "note"));
+    assert_null(text_field(row, "phone"));
+    assert_null(text_field(row, "missing"));
+    assert_null(text_field(NULL, "name"));
+    assert_int_equal(text_field_int(row, "id"), 17);
+    assert_int_equal(text_field_int(row, "name"), 0);
+    json_decref(row);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena_alloc),  cmocka_unit_test(test_arena_strings),
         cmocka_unit_test(test_strbuf),       cmocka_unit_test(test_clock_format),
         cmocka_unit_test(test_clock_parse),  cmocka_unit_test(test_clock_now_override),
+        cmocka_unit_test(test_clock_dates),  cmocka_unit_test(test_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

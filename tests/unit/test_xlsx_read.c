@@ -4,7 +4,8 @@
  * and merged cells, two sheets) and on zips made here with libzip (missing r
  * attributes, rich text, merges over absent rows, 1904 dates), and its
  * refusals: DOCTYPE and entities, broken XML, a lying uncompressed size, a
- * zip bomb, non-zip bytes, limits. Each read is flattened to text lines
+ * zip bomb, non-zip bytes, limits; and the same workbook read from a file.
+ * Each read is flattened to text lines
  * "sheet!row: a|b|~" (~ for an empty cell) and compared whole.
  */
 #include <setjmp.h>
@@ -496,6 +497,58 @@ static void test_refuses_bombs_and_non_zips(void **state)
     test_expect_error("", 0, NULL, "文件不是有效的 xlsx（zip）文件");
 }
 
+/* Write len bytes of data to a new temporary file named in path. */
+static void test_write_file(char *path, const void *data, size_t len)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, len), (ssize_t)len);
+    close(fd);
+}
+
+/* The file API reads the workbook from disk exactly as from a buffer, and
+ * refuses the same things the same way. */
+static void test_read_file(void **state)
+{
+    (void)state;
+    size_t len;
+    char *book = test_lxw_book(0, &len);
+    int rc;
+    char *err = NULL;
+    char *want = test_read(book, len, NULL, &rc, &err);
+    assert_int_equal(rc, 0);
+    char path[] = "/tmp/test_xlsx_file_XXXXXX";
+    test_write_file(path, book, len);
+    test_rows t = {STRBUF_INIT, 0};
+    assert_int_equal(xlsx_read_file(path, NULL, test_collect, &t, &err), 0);
+    assert_null(err);
+    assert_string_equal(sb_str(&t.out), want);
+    sb_free(&t.out);
+    /* the callback's stop, and the limits */
+    t = (test_rows){STRBUF_INIT, 2};
+    assert_int_equal(xlsx_read_file(path, NULL, test_collect, &t, &err), 7);
+    sb_free(&t.out);
+    table_limits lim;
+    table_limits_default(&lim);
+    lim.max_file = len - 1;
+    assert_int_equal(xlsx_read_file(path, &lim, test_collect, NULL, &err), -1);
+    assert_non_null(strstr(err, "文件过大"));
+    free(err);
+    unlink(path);
+    free(want);
+    free(book);
+
+    char csv[] = "/tmp/test_xlsx_file_XXXXXX";
+    test_write_file(csv, "a,b\n", 4);
+    assert_int_equal(xlsx_read_file(csv, NULL, test_collect, NULL, &err), -1);
+    assert_non_null(strstr(err, "文件不是有效的 xlsx（zip）文件"));
+    free(err);
+    unlink(csv);
+    assert_int_equal(xlsx_read_file("/nonexistent/a.xlsx", NULL, test_collect, NULL, &err), -1);
+    assert_non_null(strstr(err, "无法打开文件 /nonexistent/a.xlsx"));
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -505,6 +558,7 @@ int main(void)
         cmocka_unit_test(test_merges_over_absent_rows),
         cmocka_unit_test(test_refuses_bad_xml),
         cmocka_unit_test(test_refuses_bombs_and_non_zips),
+        cmocka_unit_test(test_read_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
