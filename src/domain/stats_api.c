@@ -593,31 +593,45 @@ typedef struct stats_api_stage_sum {
 
 /* Add up the approved records of year in scope by stage. A combined
  * school's staff and teachers are shared among its stages in proportion
- * to their pupils (equally when it has none). */
-static int stats_api_sum_year(req *r, int year, stats_api_stage_sum *sums)
+ * to their pupils (equally when it has none). With also_year, only the
+ * schools approved in that year too: a year-on-year change compares the
+ * same schools, not this year's approvals so far with last year's all. */
+static int stats_api_sum_year(req *r, int year, int also_year, stats_api_stage_sum *sums)
 {
     json_t *sections = NULL, *records = NULL, *values = NULL;
     const char *scope = r->user->scope_path;
+    const char *same = also_year ? " AND school_id IN (SELECT school_id FROM stat_records "
+                                   "WHERE year = ? AND status = '已通过')"
+                                 : "";
     sval ps[] = {SV_I(year), SV_I(year)};
     int rc = db_query(r->db,
                       "SELECT school_type, section FROM stat_sections WHERE year_from <= ? AND "
                       "(year_to IS NULL OR year_to >= ?)",
                       ps, 2, &sections);
-    sval pr[] = {SV_I(year), SV_T(scope), SV_T(org_scope_upper(r->a, scope))};
+    sval pr[] = {SV_I(year), SV_T(scope), SV_T(org_scope_upper(r->a, scope)), SV_I(also_year)};
+    int npr = also_year ? 4 : 3;
     if (rc == STORE_OK)
         rc = db_query(r->db,
-                      "SELECT id, school_type FROM stat_records WHERE year = ? AND status = '已通过' "
-                      "AND path >= ? AND path < ?",
-                      pr, 3, &records);
+                      arena_printf(r->a,
+                                   "SELECT id, school_type FROM stat_records WHERE year = ? "
+                                   "AND status = '已通过' AND path >= ? AND path < ?%s",
+                                   same),
+                      pr, npr, &records);
     if (rc == STORE_OK)
         rc = db_query(r->db,
-                      "SELECT v.record_id, v.field, v.num FROM stat_records r JOIN stat_values v ON "
-                      "v.record_id = r.id WHERE r.year = ? AND r.status = '已通过' AND r.path >= ? "
-                      "AND r.path < ? AND v.field IN ('staff_total', 'teachers_total', "
-                      "'kg_classes', 'kg_children', 'primary_classes', 'primary_pupils', "
-                      "'junior_classes', 'junior_pupils', 'senior_classes', 'senior_pupils', "
-                      "'vocational_classes', 'vocational_pupils')",
-                      pr, 3, &values);
+                      arena_printf(r->a,
+                                   "SELECT v.record_id, v.field, v.num FROM stat_records r JOIN "
+                                   "stat_values v ON v.record_id = r.id WHERE r.year = ? AND "
+                                   "r.status = '已通过' AND r.path >= ? AND r.path < ?%s AND "
+                                   "v.field IN ('staff_total', 'teachers_total', "
+                                   "'kg_classes', 'kg_children', 'primary_classes', "
+                                   "'primary_pupils', 'junior_classes', 'junior_pupils', "
+                                   "'senior_classes', 'senior_pupils', 'vocational_classes', "
+                                   "'vocational_pupils')",
+                                   also_year ? " AND r.school_id IN (SELECT school_id FROM "
+                                               "stat_records WHERE year = ? AND status = '已通过')"
+                                             : ""),
+                      pr, npr, &values);
     if (rc != STORE_OK)
         goto done;
     /* record id -> {field: num} */
@@ -682,7 +696,8 @@ done:
 static void stats_api_summary_handler(req *r)
 {
     const user_ctx *u = r->user;
-    stats_api_stage_sum now[STATS_API_NSTAGES] = {0}, before[STATS_API_NSTAGES] = {0};
+    stats_api_stage_sum now[STATS_API_NSTAGES] = {0}, same_now[STATS_API_NSTAGES] = {0},
+                        before[STATS_API_NSTAGES] = {0};
     int64_t latest = 0;
     if (req_can_read(r, "stats") != 0)
         return;
@@ -701,9 +716,11 @@ static void stats_api_summary_handler(req *r)
             rc = STORE_OK;
     }
     if (rc == STORE_OK && year)
-        rc = stats_api_sum_year(r, year, now);
+        rc = stats_api_sum_year(r, year, 0, now);
     if (rc == STORE_OK && year)
-        rc = stats_api_sum_year(r, year - 1, before);
+        rc = stats_api_sum_year(r, year, year - 1, same_now);
+    if (rc == STORE_OK && year)
+        rc = stats_api_sum_year(r, year - 1, year, before);
     if (rc != STORE_OK) {
         reply_store_error(r, rc);
         return;
@@ -712,7 +729,8 @@ static void stats_api_summary_handler(req *r)
     for (size_t s = 0; s < STATS_API_NSTAGES; s++) {
         json_t *change = json_null();
         if (before[s].pupils > 0)
-            change = json_real(round((now[s].pupils - before[s].pupils) / before[s].pupils * 1e4) / 1e4);
+            change = json_real(
+                round((same_now[s].pupils - before[s].pupils) / before[s].pupils * 1e4) / 1e4);
         json_array_append_new(
             stages, json_pack("{ss sI sI sI sI sI so}", "stage", stats_api_stages[s].stage, "schools",
                               (json_int_t)now[s].schools, "classes", (json_int_t)llround(now[s].classes),

@@ -729,7 +729,7 @@ export async function statsSummary(ctx) {
     h('div.card-head', null, h('h2', null, d.year + '学年基表（已审核数据）'),
       h('a', { href: '#/stats/records?year=' + d.year }, '基表数据查询 →')),
     h('div.stats-home-grid', null, h('div.table-wrap.auto', null, table), box),
-    h('p.note', null, d.previous_year ? '箭头为较 ' + d.previous_year + ' 学年的变化。' : '暂无上年数据可比较。'));
+    h('p.note', null, d.previous_year ? '箭头为在校生较 ' + d.previous_year + ' 学年的变化（按两年均已审核的学校同口径比较）。' : '暂无上年数据可比较。'));
   const ec = window.echarts;
   if (ec) {
     let chart = null;
