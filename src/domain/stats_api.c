@@ -213,11 +213,14 @@ static int stats_api_filters(req *r, stats_api_filter *f)
     if (round && stats_api_filter_round(r, f, round) != 0)
         return -1;
     f->q.p[0] = SV_I(f->year);
-    sval years[] = {SV_I(f->year), SV_I(f->year)};
+    /* the schools of that year: with a form for their type, founded by
+     * then, and open now or with a record of the year */
+    sval years[] = {SV_I(f->year), SV_I(f->year), SV_I(f->year)};
     query_and_n(&f->q, "s.type IN (SELECT x.school_type FROM stat_sections x WHERE "
                        "x.year_from <= ? AND (x.year_to IS NULL OR x.year_to >= ?))"
+                       " AND (s.founded_year IS NULL OR s.founded_year <= ?)"
                        " AND (s.status = '在办' OR r.id IS NOT NULL)",
-                years, 2);
+                years, 3);
     const char *status = req_query(r, "status"), *text = req_query(r, "q");
     if (query_enum(r, &f->q, "type", "s.type = ?", schools_types, "办学类型无效") ||
         query_id(r, &f->q, "town", "s.town_id = ?", "街道/乡镇无效"))

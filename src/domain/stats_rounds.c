@@ -427,10 +427,11 @@ static void stats_rounds_from(arena *a, stats_rounds_query *q, json_t *round, co
               " FROM schools s LEFT JOIN org_units t ON t.id = s.town_id "
               "LEFT JOIN stat_records rec ON rec.school_id = s.id AND rec.year = ? "
               "WHERE s.path >= ? AND s.path < ? AND (s.status = '在办' OR rec.id IS NOT NULL) "
-              "AND s.type IN (");
+              "AND (s.founded_year IS NULL OR s.founded_year <= ?) AND s.type IN (");
     q->p[q->n++] = SV_I(text_field_int(round, "year"));
     q->p[q->n++] = SV_T(path);
     q->p[q->n++] = SV_T(org_scope_upper(a, path));
+    q->p[q->n++] = SV_I(text_field_int(round, "year"));  /* founded by that school year */
     json_array_foreach(json_object_get(round, "school_types"), i, item) {
         if (q->n >= 36)
             break;
