@@ -9,9 +9,15 @@
  * the changes and the codes of the schools already seen are kept, never
  * the file's cells. Per data row the school and its record of the year
  * come in one query by its 学校标识码 (a code seen before needs none: the
- * row is a repeat), the record's stored values in a second, read into an
- * array by field of the form (each form's fields are resolved once: kind,
- * bounds, key order; each sheet's headers mapped once). A cell holding a
+ * row is a repeat), read without JSON (db_each). The stored values to
+ * compare with: the first 32 records of a type one query each; after that
+ * every record of the type and year in the caller's scope in ONE ordered
+ * query, kept as a compact array (record -> slice of (field index, number
+ * or text)), so memory follows the database's values of that type, not the
+ * file; a sheet's values are dropped when the next sheet starts. A record
+ * that query did not hold is read on its own. Values go by field of the
+ * form into an array (each form's fields are resolved once: kind, bounds,
+ * key order; each sheet's headers mapped once). A cell holding a
  * plain number equal to the stored one is unchanged at once; any other is
  * parsed by stats_value_parse and compared. Tables owned: stat_imports
  * (previews waiting to be applied).
@@ -513,6 +519,43 @@ typedef struct exch_old {
     const char *text;   /* an enum's text; NULL for a number */
 } exch_old;
 
+/* Stored values of records, read in one query: per record a slice of
+ * vals, each a field of the form (its index) with its number or text. */
+typedef struct exch_stored {
+    int32_t field;      /* index in the form's f */
+    int32_t text;       /* offset in texts; -1 for a number */
+    double num;
+} exch_stored;
+
+typedef struct exch_slice {
+    int64_t record_id;
+    size_t start, count; /* in vals */
+} exch_slice;
+
+typedef struct exch_values {
+    exch_slice *recs;   /* by record_id once loaded */
+    size_t nrecs, recs_cap;
+    exch_stored *vals;
+    size_t nvals, vals_cap;
+    strbuf texts;       /* the enum texts, each NUL-terminated */
+    const struct exch_form *form;  /* while loading: whose fields */
+    size_t next;        /* while loading: key-order hint (exch_form_find) */
+} exch_values;
+
+/* The records of a type are read one query each until EXCH_BULK_AFTER of
+ * them have been; then all of the type and year in the caller's scope in
+ * one query (exch_load_type). A small file asks little, a large one once. */
+#define EXCH_BULK_AFTER 32
+
+/* The school of a data row and its record of the year (exch_school_get). */
+typedef struct exch_school {
+    int found;
+    int64_t id;
+    int64_t record_id;  /* 0: no record of the year yet */
+    const char *name, *path, *type, *status, *school_type;  /* in texts; NULL when null */
+    strbuf texts;
+} exch_school;
+
 /* The form of one 办学类型 in the year, loaded when first needed. */
 typedef struct exch_form {
     int loaded;
@@ -522,6 +565,9 @@ typedef struct exch_form {
     size_t *by_key;     /* indexes of f in strcmp order of key */
     int *colmap;        /* per header column of the current sheet: index of f, -1 for none */
     int mapped;         /* colmap built for the current sheet */
+    long single;        /* records read one query each so far */
+    int bulk;           /* stored holds every record of the type in scope */
+    exch_values stored;
 } exch_form;
 
 typedef struct exch_ctx {
@@ -535,6 +581,8 @@ typedef struct exch_ctx {
     json_t *sheets;                 /* the sheet names so far */
     exch_old *olds;                 /* per field of the row's form: its stored value */
     size_t olds_cap;
+    exch_values one;                /* the values of a record read on its own */
+    exch_school school;             /* the current row's school */
     strbuf tmp, code;
 
     /* The current sheet. */
@@ -547,6 +595,30 @@ typedef struct exch_ctx {
     unsigned char *ignored;         /* per column: a header that names no field (学校名称) */
     int code_col;
 } exch_ctx;
+
+static void *exch_grow(void *items, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return items;
+    size_t more = *cap ? *cap * 2 : 64;
+    while (more < need)
+        more *= 2;
+    items = realloc(items, more * size);
+    if (!items) {
+        fputs("edubureau: 内存不足\n", stderr);
+        abort();
+    }
+    *cap = more;
+    return items;
+}
+
+static void exch_values_free(exch_values *v)
+{
+    free(v->recs);
+    free(v->vals);
+    sb_free(&v->texts);
+    memset(v, 0, sizeof *v);
+}
 
 /* Note a problem; only the first STATS_IMPORT_MAX_PROBLEMS are listed (and
  * their reason, printf-style, formatted), the rest only counted. */
@@ -725,8 +797,12 @@ static void exch_sheet_reset(exch_ctx *x)
     x->code_col = -1;
     free(x->sheet);
     x->sheet = NULL;
-    for (int t = 0; t < EXCH_MAX_TYPES; t++)
+    for (int t = 0; t < EXCH_MAX_TYPES; t++) {
         x->forms[t].mapped = 0;
+        x->forms[t].bulk = 0;
+        x->forms[t].single = 0;
+        exch_values_free(&x->forms[t].stored);  /* a sheet's type is not read again */
+    }
 }
 
 /* A new sheet begins: its type from its name (CSV: none). */
@@ -935,37 +1011,61 @@ static json_t *exch_old_json(const exch_old *old)
     return json_real(old->num);
 }
 
-/* The school of code as u may import it: the row {id, name, path, type,
- * record_id, status, school_type} of the school and its record of the year
- * (record columns null without one), or NULL after a problem (or a store
- * error in x->rc). */
-static json_t *exch_school(exch_ctx *x, long row, const char *code)
+/* db_each: the first row (s.id, s.name, s.path, s.type, r.id, r.status,
+ * r.school_type) into the exch_school at ctx. */
+static int exch_school_row(void *ctx, int ncols, const sval *cols)
 {
-    json_t *school = NULL;
-    sval p[] = {SV_I(x->o->year), SV_T(code)};
-    int rc = db_query_one(x->db,
-                          "SELECT s.id, s.name, s.path, s.type, r.id AS record_id, r.status, "
-                          "r.school_type FROM schools s LEFT JOIN stat_records r ON r.school_id = "
-                          "s.id AND r.year = ? WHERE s.code = ?",
-                          p, 2, &school);
-    if (rc == STORE_NOTFOUND) {
-        exch_cell_problem(x, row, x->code_col, code, "%s", "没有这个学校标识码");
-        return NULL;
+    static const int text_cols[] = {1, 2, 3, 5, 6};
+    exch_school *school = ctx;
+    const char **slots[] = {&school->name, &school->path, &school->type, &school->status,
+                            &school->school_type};
+    size_t at[5];
+    if (ncols < 7 || cols[0].type != SV_INT)
+        return 1;
+    school->found = 1;
+    school->id = cols[0].i;
+    school->record_id = cols[4].type == SV_INT ? cols[4].i : 0;
+    sb_reset(&school->texts);
+    for (int i = 0; i < 5; i++) {
+        const sval *v = &cols[text_cols[i]];
+        at[i] = school->texts.len;
+        if (v->type == SV_TEXT)
+            sb_appendn(&school->texts, v->s, strlen(v->s) + 1);
     }
+    for (int i = 0; i < 5; i++)  /* texts has moved while growing: point at the end */
+        *slots[i] = cols[text_cols[i]].type == SV_TEXT ? school->texts.buf + at[i] : NULL;
+    return 1;
+}
+
+/* The school of code as u may import it, with its record of the year
+ * (record columns NULL without one), into x->school; NULL after a problem
+ * (or a store error in x->rc). */
+static const exch_school *exch_school_get(exch_ctx *x, long row, const char *code)
+{
+    exch_school *school = &x->school;
+    school->found = 0;
+    sval p[] = {SV_I(x->o->year), SV_T(code)};
+    int rc = db_each(x->db,
+                     "SELECT s.id, s.name, s.path, s.type, r.id AS record_id, r.status, "
+                     "r.school_type FROM schools s LEFT JOIN stat_records r ON r.school_id = "
+                     "s.id AND r.year = ? WHERE s.code = ?",
+                     p, 2, exch_school_row, school);
     if (rc != STORE_OK) {
         x->rc = rc;
         return NULL;
     }
+    if (!school->found) {
+        exch_cell_problem(x, row, x->code_col, code, "%s", "没有这个学校标识码");
+        return NULL;
+    }
     const user_ctx *u = x->o->u;
-    int64_t id = json_integer_value(json_object_get(school, "id"));
     const char *reason = NULL;
-    if (u && exch_role_is(u, ROLE_SCHOOL) && u->school_id != id)
+    if (u && exch_role_is(u, ROLE_SCHOOL) && u->school_id != school->id)
         reason = "无权限：学校管理员只能导入本校的数据";
-    else if (u && !access_can_write(u, "stats", exch_text(school, "path")))
+    else if (u && !access_can_write(u, "stats", school->path))
         reason = "无权限：您不能填报该学校的基表";
     if (reason) {
         exch_cell_problem(x, row, x->code_col, code, "%s", reason);
-        json_decref(school);
         return NULL;
     }
     return school;
@@ -988,57 +1088,143 @@ static int exch_seen(exch_ctx *x, long row, const char *code)
     return 0;
 }
 
-/* The stored values of record_id into x->olds (per field of form f); rows
- * keeps the texts. */
-static int exch_load_olds(exch_ctx *x, const exch_form *f, json_t *record_id, json_t **rows)
+/* db_each: a row (record_id, field, num, text) into the values loading;
+ * a record's rows come together; field NULL: a record without values. */
+static int exch_values_row(void *ctx, int ncols, const sval *cols)
+{
+    exch_values *v = ctx;
+    if (ncols < 4 || cols[0].type != SV_INT)
+        return 0;
+    if (v->nrecs == 0 || v->recs[v->nrecs - 1].record_id != cols[0].i) {
+        v->recs = exch_grow(v->recs, &v->recs_cap, v->nrecs + 1, sizeof *v->recs);
+        v->recs[v->nrecs++] = (exch_slice){cols[0].i, v->nvals, 0};
+        v->next = 0;
+    }
+    long k = cols[1].type == SV_TEXT ? exch_form_find(v->form, cols[1].s, &v->next) : -1;
+    if (k < 0)
+        return 0;
+    exch_stored value = {(int32_t)k, -1, 0.0};
+    if (cols[3].type == SV_TEXT) {
+        value.text = (int32_t)v->texts.len;
+        sb_appendn(&v->texts, cols[3].s, strlen(cols[3].s) + 1);
+    } else if (cols[2].type == SV_REAL || cols[2].type == SV_INT) {
+        value.num = cols[2].type == SV_REAL ? cols[2].d : (double)cols[2].i;
+    } else {
+        return 0;
+    }
+    v->vals = exch_grow(v->vals, &v->vals_cap, v->nvals + 1, sizeof *v->vals);
+    v->vals[v->nvals++] = value;
+    v->recs[v->nrecs - 1].count++;
+    return 0;
+}
+
+static int exch_slice_cmp(const void *a, const void *b)
+{
+    int64_t x = ((const exch_slice *)a)->record_id, y = ((const exch_slice *)b)->record_id;
+    return (x > y) - (x < y);
+}
+
+/* The values of the records that sql selects (rows record_id, field, num,
+ * text, each record's together) as fields of form f into v. */
+static int exch_values_load(exch_ctx *x, const exch_form *f, exch_values *v, const char *sql,
+                            const sval *params, int nparams)
+{
+    v->nrecs = v->nvals = 0;
+    sb_reset(&v->texts);
+    v->form = f;
+    int rc = db_each(x->db, sql, params, nparams, exch_values_row, v);
+    if (rc == STORE_OK && v->nrecs > 1)
+        qsort(v->recs, v->nrecs, sizeof *v->recs, exch_slice_cmp);
+    return rc;
+}
+
+/* Every record of type index t in the year and the caller's scope into
+ * f->stored: memory in proportion to the database's values of the type.
+ * In index order (year, path, status), so SQLite sorts nothing. */
+static int exch_load_type(exch_ctx *x, exch_form *f, int t)
+{
+    const char *scope = x->o->u && x->o->u->scope_path && *x->o->u->scope_path
+                            ? x->o->u->scope_path : "/";
+    strbuf upper = STRBUF_INIT;
+    sb_append(&upper, scope);
+    upper.buf[upper.len - 1]++;  /* "/1/3/" -> "/1/30": past every path under the scope */
+    sval p[] = {SV_I(x->o->year), SV_T(scope), SV_T(sb_str(&upper)), SV_T(schools_types[t])};
+    int rc = exch_values_load(x, f, &f->stored,
+                              "SELECT r.id, v.field, v.num, v.text FROM stat_records r "
+                              "LEFT JOIN stat_values v ON v.record_id = r.id "
+                              "WHERE r.year = ? AND r.path >= ? AND r.path < ? AND r.school_type = ? "
+                              "ORDER BY r.path, r.status, r.id",
+                              p, 4);
+    sb_free(&upper);
+    f->bulk = rc == STORE_OK;
+    return rc;
+}
+
+/* The values of record_id from v into x->olds; 0 when v does not hold it. */
+static int exch_olds_fill(exch_ctx *x, exch_values *v, int64_t record_id)
+{
+    exch_slice key = {record_id, 0, 0};
+    const exch_slice *rec = v->nrecs ? bsearch(&key, v->recs, v->nrecs, sizeof key, exch_slice_cmp)
+                                     : NULL;
+    if (!rec)
+        return 0;
+    for (size_t i = rec->start; i < rec->start + rec->count; i++) {
+        const exch_stored *value = &v->vals[i];
+        x->olds[value->field] =
+            (exch_old){1, value->num, value->text >= 0 ? v->texts.buf + value->text : NULL};
+    }
+    return 1;
+}
+
+/* The stored values of record id (a school's record of form f, type index
+ * t; 0: none yet) into x->olds, per field of f. A record the bulk
+ * load did not hold (outside the scope's paths) is read on its own. */
+static int exch_load_olds(exch_ctx *x, exch_form *f, int t, int64_t id)
 {
     if (x->olds_cap < f->n) {
         free(x->olds);
         x->olds = malloc(sizeof *x->olds * f->n);
-        if (!x->olds)
+        if (!x->olds) {
+            x->olds_cap = 0;
             return STORE_ERROR;
+        }
         x->olds_cap = f->n;
     }
     memset(x->olds, 0, sizeof *x->olds * f->n);
-    *rows = NULL;
-    if (!json_is_integer(record_id))
+    if (id <= 0)
         return STORE_OK;
-    sval p[] = {SV_I(json_integer_value(record_id))};
-    int rc = db_query(x->db, "SELECT field, num, text FROM stat_values WHERE record_id = ?", p, 1,
-                      rows);
-    if (rc != STORE_OK)
-        return rc;
-    size_t i, next = 0;
-    json_t *r;
-    json_array_foreach(*rows, i, r) {
-        const char *field = exch_text(r, "field"), *text = exch_text(r, "text");
-        json_t *num = json_object_get(r, "num");
-        long k = field ? exch_form_find(f, field, &next) : -1;
-        if (k < 0)
-            continue;
-        if (text)
-            x->olds[k] = (exch_old){1, 0, text};
-        else if (json_is_number(num))
-            x->olds[k] = (exch_old){1, json_number_value(num), NULL};
+    if (!f->bulk && f->single >= EXCH_BULK_AFTER) {
+        int rc = exch_load_type(x, f, t);
+        if (rc != STORE_OK)
+            return rc;
     }
-    return STORE_OK;
+    if (f->bulk && exch_olds_fill(x, &f->stored, id))
+        return STORE_OK;
+    f->single++;
+    sval p[] = {SV_I(id)};
+    int rc = exch_values_load(x, f, &x->one,
+                              "SELECT record_id, field, num, text FROM stat_values WHERE record_id = ?",
+                              p, 1);
+    if (rc == STORE_OK)
+        exch_olds_fill(x, &x->one, id);
+    return rc;
 }
 
 /* One change of the preview. */
-static json_t *exch_change(json_t *school, const char *code, const exch_field *field,
+static json_t *exch_change(const exch_school *school, const char *code, const exch_field *field,
                            const exch_old *old, json_t *new_value)
 {
-    return json_pack("{s:O, s:O, s:s, s:s, s:s?, s:o, s:O}", "school_id",
-                     json_object_get(school, "id"), "school_name", json_object_get(school, "name"),
+    return json_pack("{s:I, s:s?, s:s, s:s, s:s?, s:o, s:O}", "school_id",
+                     (json_int_t)school->id, "school_name", school->name,
                      "code", code, "field", field->key, "label", exch_text(field->json, "label"),
                      "old", exch_old_json(old), "new", new_value);
 }
 
 /* Check (and with o->apply save) the changes of one school's row. */
-static void exch_row_changes(exch_ctx *x, long row, const char *code, json_t *school,
+static void exch_row_changes(exch_ctx *x, long row, const char *code, const exch_school *school,
                              json_t *changed, json_t *row_changes)
 {
-    const char *status = exch_text(school, "status");
+    const char *status = school->status;
     const char *reason = NULL;
     if (status && strcmp(status, "已通过") == 0)
         reason = "该校基表已通过审核（已锁定），不能修改";
@@ -1054,8 +1240,8 @@ static void exch_row_changes(exch_ctx *x, long row, const char *code, json_t *sc
     if (!x->o->apply || x->res->nproblems > 0)
         return;
     refusal e = {0};
-    int64_t id = json_integer_value(json_object_get(school, "id"));
-    int rc = stats_record_save(x->db, x->o->u, x->o->ip, id, x->o->year, changed, NULL, 1, &e);
+    int rc = stats_record_save(x->db, x->o->u, x->o->ip, school->id, x->o->year, changed, NULL, 1,
+                               &e);
     if (rc == REFUSED)
         exch_cell_problem(x, row, x->code_col, code, "%s", e.message ? e.message : "");
     else if (rc != STORE_OK)
@@ -1066,7 +1252,8 @@ static void exch_row_changes(exch_ctx *x, long row, const char *code, json_t *sc
  * x->olds: problems, or the changed values into changed (and the preview's
  * changes into row_changes). The number of problems. */
 static int exch_row_cells(exch_ctx *x, long row, int ncells, const char *const *cells,
-                          json_t *school, const char *code, const char *type, exch_form *f,
+                          const exch_school *school, const char *code, const char *type,
+                          exch_form *f,
                           json_t *changed, json_t *row_changes)
 {
     int bad = 0;
@@ -1131,12 +1318,11 @@ static void exch_data_row(exch_ctx *x, long row, int ncells, const char *const *
         exch_seen(x, row, code);
         return;
     }
-    json_t *school = exch_school(x, row, code), *rows = NULL, *changed = NULL, *row_changes = NULL;
+    const exch_school *school = exch_school_get(x, row, code);
+    json_t *changed = NULL, *row_changes = NULL;
     if (!school || exch_seen(x, row, code))
         goto done;
-    const char *type = exch_text(school, "school_type");
-    if (!type)
-        type = exch_text(school, "type");
+    const char *type = school->school_type ? school->school_type : school->type;
     int t = exch_type_index(type);
     if (!x->csv && t != x->form) {
         exch_cell_problem(x, row, x->code_col, code, "该学校的办学类型是「%s」，应填在「%s」工作表",
@@ -1152,8 +1338,7 @@ static void exch_data_row(exch_ctx *x, long row, int ncells, const char *const *
         goto done;
     }
     exch_form_map(x, f);
-    int rc = x->rc == STORE_OK ? exch_load_olds(x, f, json_object_get(school, "record_id"), &rows)
-                               : x->rc;
+    int rc = x->rc == STORE_OK ? exch_load_olds(x, f, t, school->record_id) : x->rc;
     if (rc != STORE_OK) {
         x->rc = rc;
         goto done;
@@ -1168,8 +1353,6 @@ static void exch_data_row(exch_ctx *x, long row, int ncells, const char *const *
     else
         exch_row_changes(x, row, code, school, changed, row_changes);
 done:
-    json_decref(school);
-    json_decref(rows);
     json_decref(changed);
     json_decref(row_changes);
 }
@@ -1245,6 +1428,8 @@ static int exch_import(store_db *db, const stats_import_opts *o, const void *dat
     json_decref(x.seen);
     json_decref(x.sheets);
     free(x.olds);
+    exch_values_free(&x.one);
+    sb_free(&x.school.texts);
     sb_free(&x.tmp);
     sb_free(&x.code);
     return x.rc;

@@ -10,6 +10,10 @@
  * the declared size. Each part goes to expat in 64 KiB chunks (zip_fread into
  * XML_GetBuffer), so no part is ever held whole. A DOCTYPE or an entity
  * declaration stops the parser: no billion laughs, no external entities.
+ * Sheets, nearly all of the bytes, go the same way through a small tokenizer
+ * of our own (xr_parse_sheet, below) that calls the same handlers and
+ * refuses the same things; expat keeps the other parts and any sheet not
+ * in UTF-8.
  *
  * Parts: _rels/.rels names the workbook (xl/workbook.xml when absent); the
  * workbook gives the sheet names and r:ids in order and date1904; its .rels
@@ -162,8 +166,10 @@ static void xr_fail(xr_reader *x, const char *fmt, ...)
  * without a prefix, and a prefix-free comparison is cheaper. */
 static const char *xr_local(const char *name)
 {
-    const char *p = strchr(name, ':');
-    return p ? p + 1 : name;
+    for (const char *p = name; *p; p++)    /* names are short: no strchr call */
+        if (*p == ':')
+            return p + 1;
+    return name;
 }
 
 /* The value of the attribute whose local name is local, or NULL. */
@@ -1134,6 +1140,485 @@ static void XMLCALL xr_sheet_text(void *ud, const XML_Char *text, int len)
         xr_fail(s->x, "工作表「%s」第 %ld 行有单元格超过 32767 个字符", s->name, s->row);
 }
 
+/* ---- the sheet tokenizer ------------------------------------------------
+ * Sheet parts are nearly all of a workbook's bytes (64 MB of XML for a
+ * province), and expat's general machinery cost more than the rest of an
+ * import. So a sheet in UTF-8 is read by this small tokenizer, which calls
+ * the same handlers as expat would (xr_sheet_start/end/text, names with
+ * their prefix, atts as name/value pairs): elements, attributes in "" or
+ * '', the five predefined entities and character references, CDATA,
+ * comments and processing instructions; \r\n and \r read as \n in text,
+ * attribute white space normalised. It checks what expat checks and the
+ * reader relies on: UTF-8 (no overlong forms, surrogates or code points
+ * above U+10FFFF), no control characters, tags that nest and match, one
+ * root element, nothing but white space outside it; a DOCTYPE is refused as
+ * by expat's handler, and any other entity is undefined (there is no DTD).
+ * Errors use expat's texts. A part declared in another encoding (or with a
+ * UTF-16 byte order) goes to expat. Memory: the chunk and the longest token
+ * (text runs are handed over in pieces). */
+#define XR_TOK_FLUSH (256 * 1024)           /* text handed over in pieces beyond this */
+#define XR_TOK_MAX (16 * 1024 * 1024)       /* the longest tag, comment or CDATA */
+#define XR_TOK_DEPTH 256
+
+typedef struct xr_tok {
+    xr_sheet *s;
+    int text;               /* call xr_sheet_text */
+    char *buf;              /* unparsed bytes: [pos, len) */
+    size_t pos, len, cap;
+    strbuf names;           /* the open elements' names, each NUL-terminated */
+    size_t open[XR_TOK_DEPTH];
+    int depth, seen_root, root_done;
+    const char **atts;
+    size_t atts_cap;
+    int need;               /* UTF-8: continuation bytes still to come */
+    unsigned char lo, hi;   /* and the bounds of the next one */
+} xr_tok;
+
+/* Check n more bytes as UTF-8 XML characters: n when all are good, else
+ * where the first bad one is. */
+static size_t xr_tok_utf8(xr_tok *t, const unsigned char *p, size_t n)
+{
+    int need = t->need;
+    unsigned lo = t->lo, hi = t->hi;
+    size_t i = 0;
+    while (i < n) {
+        if (!need && i + 8 <= n) {  /* eight printable ASCII bytes at once */
+            uint64_t v;
+            memcpy(&v, p + i, 8);
+            if (((v | (v - 0x2020202020202020ULL)) & 0x8080808080808080ULL) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        unsigned c = p[i++];
+        if (need) {
+            if (c < lo || c > hi)
+                return i - 1;
+            lo = 0x80, hi = 0xBF;
+            need--;
+        } else if (c < 0x80) {
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                return i - 1;
+        } else if (c < 0xC2 || c > 0xF4) {
+            return i - 1;
+        } else if (c < 0xE0) {
+            need = 1, lo = 0x80, hi = 0xBF;
+        } else if (c < 0xF0) {
+            need = 2, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        } else {
+            need = 3, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+        }
+    }
+    t->need = need;
+    t->lo = (unsigned char)lo;
+    t->hi = (unsigned char)hi;
+    return n;
+}
+
+/* The reference at p ('&', before end) as UTF-8 into out (*outlen bytes);
+ * *used: its length. 0 or an XML_Error. */
+static int xr_tok_entity(const char *p, const char *end, char out[4], size_t *outlen, size_t *used)
+{
+    size_t room = (size_t)(end - p) < 12 ? (size_t)(end - p) : 12;
+    const char *semi = memchr(p, ';', room);
+    if (!semi)
+        return XML_ERROR_INVALID_TOKEN;
+    const char *name = p + 1;
+    size_t n = (size_t)(semi - name);
+    static const struct { const char *name; char c; } predefined[] = {
+        {"lt", '<'}, {"gt", '>'}, {"amp", '&'}, {"quot", '"'}, {"apos", '\''}};
+    *used = n + 2;
+    *outlen = 1;
+    for (size_t i = 0; i < sizeof predefined / sizeof *predefined; i++)
+        if (strlen(predefined[i].name) == n && memcmp(predefined[i].name, name, n) == 0) {
+            out[0] = predefined[i].c;
+            return 0;
+        }
+    if (n < 2 || name[0] != '#')
+        return n ? XML_ERROR_UNDEFINED_ENTITY : XML_ERROR_INVALID_TOKEN;
+    int hex = name[1] == 'x';
+    size_t i = hex ? 2 : 1;
+    uint32_t cp = 0;
+    if (i >= n)
+        return XML_ERROR_INVALID_TOKEN;
+    for (; i < n; i++) {
+        int d = hex ? xr_hex(name[i]) : (name[i] >= '0' && name[i] <= '9' ? name[i] - '0' : -1);
+        if (d < 0)
+            return XML_ERROR_INVALID_TOKEN;
+        cp = cp * (hex ? 16 : 10) + (uint32_t)d;
+        if (cp > 0x10FFFF)
+            return XML_ERROR_BAD_CHAR_REF;
+    }
+    if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0xD800 && cp <= 0xDFFF) ||
+        cp == 0xFFFE || cp == 0xFFFF)
+        return XML_ERROR_BAD_CHAR_REF;
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+    } else if (cp < 0x800) {
+        out[0] = (char)(0xC0 | cp >> 6), out[1] = (char)(0x80 | (cp & 0x3F));
+        *outlen = 2;
+    } else if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | cp >> 12), out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        *outlen = 3;
+    } else {
+        out[0] = (char)(0xF0 | cp >> 18), out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        out[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), out[3] = (char)(0x80 | (cp & 0x3F));
+        *outlen = 4;
+    }
+    return 0;
+}
+
+/* Decode [p, end) in place (references; \r\n and \r as \n, or in an
+ * attribute every white space as a space); *n: the bytes left. A reference
+ * is never shorter than what it stands for, so the text only shrinks. */
+static int xr_tok_decode(char *p, const char *end, int attribute, size_t *n)
+{
+    char *w = p;
+    const char *r = p;
+    while (r < end) {
+        char c = *r;
+        if (c == '&') {
+            char out[4];
+            size_t outlen, used;
+            int rc = xr_tok_entity(r, end, out, &outlen, &used);
+            if (rc)
+                return rc;
+            memcpy(w, out, outlen);
+            w += outlen;
+            r += used;
+        } else if (c == '\r') {
+            *w++ = attribute ? ' ' : '\n';
+            r += r + 1 < end && r[1] == '\n' ? 2 : 1;
+        } else if (attribute && (c == '\n' || c == '\t')) {
+            *w++ = ' ';
+            r++;
+        } else if (c == '<') {
+            return XML_ERROR_INVALID_TOKEN;
+        } else {
+            *w++ = c;
+            r++;
+        }
+    }
+    *n = (size_t)(w - p);
+    return 0;
+}
+
+static int xr_tok_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Character data [p, p + n): inside the root to the handler, outside only
+ * white space. cdata: taken as it is (but \r\n). */
+static int xr_tok_text(xr_tok *t, char *p, size_t n, int cdata)
+{
+    if (t->depth == 0) {
+        for (size_t i = 0; i < n; i++)
+            if (!xr_tok_space(p[i]))
+                return t->root_done ? XML_ERROR_JUNK_AFTER_DOC_ELEMENT : XML_ERROR_SYNTAX;
+        return 0;
+    }
+    if (n == 0)
+        return 0;
+    if (memchr(p, '\r', n) || (!cdata && memchr(p, '&', n))) {  /* references checked in any pass */
+        if (cdata) {
+            char *w = p;
+            for (size_t i = 0; i < n; i++) {
+                if (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')
+                    continue;
+                *w++ = p[i] == '\r' ? '\n' : p[i];
+            }
+            n = (size_t)(w - p);
+        } else {
+            int rc = xr_tok_decode(p, p + n, 0, &n);
+            if (rc)
+                return rc;
+        }
+    }
+    if (t->text)
+        xr_sheet_text(t->s, p, (int)n);
+    return 0;
+}
+
+/* The tag between '<' and '>' (both excluded): [p, end). */
+static int xr_tok_tag(xr_tok *t, char *p, char *end)
+{
+    if (*p == '/') {            /* an end tag */
+        char *name = ++p;
+        while (p < end && !xr_tok_space(*p))
+            p++;
+        char *name_end = p;
+        while (p < end && xr_tok_space(*p))
+            p++;
+        if (name_end == name || p != end)
+            return XML_ERROR_INVALID_TOKEN;
+        if (t->depth == 0)
+            return XML_ERROR_TAG_MISMATCH;
+        const char *open = t->names.buf + t->open[t->depth - 1];
+        size_t n = (size_t)(name_end - name);
+        if (strlen(open) != n || memcmp(open, name, n) != 0)
+            return XML_ERROR_TAG_MISMATCH;
+        *name_end = '\0';
+        t->depth--;
+        t->names.len = t->open[t->depth];
+        if (t->depth == 0)
+            t->root_done = 1;
+        xr_sheet_end(t->s, name);
+        return 0;
+    }
+    int empty = end > p && end[-1] == '/';
+    if (empty)
+        end--;
+    char *name = p;
+    while (p < end && !xr_tok_space(*p))
+        p++;
+    if (p == name)
+        return XML_ERROR_INVALID_TOKEN;
+    char *name_end = p;
+    size_t natts = 0;
+    for (;;) {
+        char *before = p;
+        while (p < end && xr_tok_space(*p))
+            p++;
+        if (p == end)
+            break;
+        if (p == before)        /* attributes are separated by white space */
+            return XML_ERROR_INVALID_TOKEN;
+        char *aname = p;
+        while (p < end && *p != '=' && !xr_tok_space(*p))
+            p++;
+        char *aname_end = p;
+        while (p < end && xr_tok_space(*p))
+            p++;
+        if (aname_end == aname || p == end || *p != '=')
+            return XML_ERROR_INVALID_TOKEN;
+        p++;
+        while (p < end && xr_tok_space(*p))
+            p++;
+        if (p == end || (*p != '"' && *p != '\''))
+            return XML_ERROR_INVALID_TOKEN;
+        char quote = *p++;
+        char *value = p, *value_end = memchr(p, quote, (size_t)(end - p));
+        if (!value_end)
+            return XML_ERROR_INVALID_TOKEN;
+        size_t n;
+        int rc = xr_tok_decode(value, value_end, 1, &n);
+        if (rc)
+            return rc;
+        value[n] = '\0';
+        *aname_end = '\0';
+        p = value_end + 1;
+        xr_reserve(&t->atts, &t->atts_cap, 2 * natts + 3, sizeof *t->atts);
+        t->atts[2 * natts] = aname;
+        t->atts[2 * natts + 1] = value;
+        natts++;
+    }
+    xr_reserve(&t->atts, &t->atts_cap, 2 * natts + 1, sizeof *t->atts);
+    t->atts[2 * natts] = NULL;
+    if (t->depth == 0 && t->root_done)
+        return XML_ERROR_JUNK_AFTER_DOC_ELEMENT;
+    if (t->depth >= XR_TOK_DEPTH)
+        return XML_ERROR_NO_MEMORY;
+    *name_end = '\0';
+    t->seen_root = 1;
+    if (!empty) {
+        t->open[t->depth++] = t->names.len;
+        sb_appendn(&t->names, name, (size_t)(name_end - name) + 1);
+    }
+    xr_sheet_start(t->s, name, t->atts);
+    if (empty && !t->s->x->halted) {
+        if (t->depth == 0)
+            t->root_done = 1;
+        xr_sheet_end(t->s, name);
+    }
+    return 0;
+}
+
+/* Where the tag at p ('<') ends (its '>'), quotes respected; NULL when not
+ * in [p, end). *bad: a '<' inside. */
+static char *xr_tok_tag_end(char *p, char *end, int *bad)
+{
+    char quote = 0;
+    for (p++; p < end; p++) {
+        char c = *p;
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+            else if (c == '<')
+                break;
+        } else if (c == '>') {
+            return p;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '<') {
+            break;
+        }
+    }
+    *bad = p < end;
+    return NULL;
+}
+
+/* Tokens in [pos, len) while they are whole (or eof: the last bytes came).
+ * 0 when more bytes are needed or all is read, else an XML_Error. */
+static int xr_tok_run(xr_tok *t, int eof)
+{
+    xr_reader *x = t->s->x;
+    while (t->pos < t->len && !x->halted) {
+        char *p = t->buf + t->pos, *end = t->buf + t->len;
+        size_t avail = (size_t)(end - p);
+        if (*p != '<') {
+            char *lt = memchr(p, '<', avail);
+            size_t n = lt ? (size_t)(lt - p) : avail;
+            if (!lt && !eof) {  /* a long run: hand over what cannot be cut short */
+                if (avail < XR_TOK_FLUSH)
+                    return 0;
+                char *amp = memchr(end - 12, '&', 12);
+                if (amp && !memchr(amp, ';', (size_t)(end - amp)))
+                    n = (size_t)(amp - p);
+                if (n > 0 && p[n - 1] == '\r')
+                    n--;
+            }
+            int rc = xr_tok_text(t, p, n, 0);
+            if (rc)
+                return rc;
+            t->pos += n;
+            continue;
+        }
+        const char *close = NULL;
+        size_t skip = 0, open = 0;
+        if (avail >= 2 && p[1] == '!') {
+            if (avail < 9 && !eof && (memcmp(p, "<!--", avail < 4 ? avail : 4) == 0 ||
+                                      memcmp(p, "<![CDATA[", avail) == 0 ||
+                                      memcmp(p, "<!DOCTYPE", avail) == 0))
+                return 0;
+            if (avail >= 4 && memcmp(p, "<!--", 4) == 0) {
+                close = "-->", open = 4;
+            } else if (avail >= 9 && memcmp(p, "<![CDATA[", 9) == 0) {
+                if (t->depth == 0)
+                    return XML_ERROR_INVALID_TOKEN;
+                close = "]]>", open = 9;
+            } else if (avail >= 9 && memcmp(p, "<!DOCTYPE", 9) == 0) {
+                xr_fail(x, "XML 格式错误：文件含有不允许的 DOCTYPE 声明");
+                return 0;
+            } else {
+                return XML_ERROR_INVALID_TOKEN;
+            }
+        } else if (avail >= 2 && p[1] == '?') {
+            close = "?>", open = 2;
+        }
+        if (close) {
+            char *found = memmem(p + open, avail - open, close, strlen(close));
+            if (!found)
+                return eof ? XML_ERROR_UNCLOSED_TOKEN : 0;
+            skip = (size_t)(found - p) + strlen(close);
+            if (open == 9) {
+                int rc = xr_tok_text(t, p + 9, (size_t)(found - p) - 9, 1);
+                if (rc)
+                    return rc;
+            }
+            t->pos += skip;
+            continue;
+        }
+        int bad = 0;
+        char *gt = xr_tok_tag_end(p, end, &bad);
+        if (!gt)
+            return bad ? XML_ERROR_INVALID_TOKEN : eof ? XML_ERROR_UNCLOSED_TOKEN : 0;
+        int rc = xr_tok_tag(t, p + 1, gt);
+        if (rc)
+            return rc;
+        t->pos += (size_t)(gt - p) + 1;
+    }
+    return 0;
+}
+
+/* 1 when the part's first bytes declare an encoding other than UTF-8, or
+ * are UTF-16: expat reads it. */
+static int xr_tok_foreign(const char *p, size_t n)
+{
+    if (n >= 2 && (p[0] == '\0' || p[1] == '\0' || (unsigned char)p[0] >= 0xFE))
+        return 1;
+    if (n < 5 || memcmp(p, "<?xml", 5) != 0)
+        return 0;
+    const char *decl_end = memmem(p, n, "?>", 2);
+    const char *enc = decl_end ? memmem(p, (size_t)(decl_end - p), "encoding", 8) : NULL;
+    if (!enc)
+        return 0;
+    enc += 8;
+    while (enc < decl_end && (xr_tok_space(*enc) || *enc == '='))
+        enc++;
+    if (enc >= decl_end || (*enc != '"' && *enc != '\''))
+        return 1;
+    enc++;
+    return !(strncasecmp(enc, "UTF-8", 5) == 0 && (enc[5] == '"' || enc[5] == '\'')) &&
+           !(strncasecmp(enc, "UTF8", 4) == 0 && (enc[4] == '"' || enc[4] == '\''));
+}
+
+/* Parse the sheet part at idx into s with the tokenizer (expat for a
+ * foreign encoding): 0, or -1 with x->err. text: call xr_sheet_text. */
+static int xr_parse_sheet(xr_reader *x, zip_int64_t idx, const char *path, xr_sheet *s, int text)
+{
+    zip_uint64_t size, total = 0;
+    zip_file_t *f = xr_open_entry(x, idx, path, &size);
+    if (!f)
+        return -1;
+    xr_tok t = {.s = s, .text = text, .names = STRBUF_INIT};
+    int rc = 0, ok = 0, first = 1;
+    x->halted = 0;
+    for (;;) {
+        if (t.pos > 0) {
+            memmove(t.buf, t.buf + t.pos, t.len - t.pos);
+            t.len -= t.pos;
+            t.pos = 0;
+        }
+        if (t.len > XR_TOK_MAX) {
+            rc = XML_ERROR_NO_MEMORY;
+            break;
+        }
+        xr_reserve(&t.buf, &t.cap, t.len + XR_CHUNK, 1);
+        zip_int64_t n = xr_read_chunk(x, f, t.buf + t.len, path, size, &total);
+        if (n < 0)
+            break;
+        if (first) {
+            first = 0;
+            if (xr_tok_foreign(t.buf, (size_t)n)) {
+                rc = -1;
+                break;
+            }
+            if (n >= 3 && memcmp(t.buf, "\xEF\xBB\xBF", 3) == 0)
+                t.pos = 3;
+        }
+        size_t good = xr_tok_utf8(&t, (const unsigned char *)t.buf + t.len, (size_t)n);
+        t.len += good;      /* the tokens before a bad byte are read first, as expat does */
+        rc = xr_tok_run(&t, n == 0);
+        if (rc == 0 && good < (size_t)n)
+            rc = XML_ERROR_INVALID_TOKEN;
+        if (rc || x->halted)
+            break;
+        if (n == 0) {
+            rc = t.need ? XML_ERROR_PARTIAL_CHAR
+                 : !t.seen_root || t.depth > 0 ? XML_ERROR_NO_ELEMENTS : 0;
+            ok = rc == 0;
+            break;
+        }
+    }
+    free(t.buf);
+    free(t.atts);
+    sb_free(&t.names);
+    zip_fclose(f);
+    if (rc == -1)   /* not UTF-8: expat */
+        return xr_parse(x, idx, path, s, xr_sheet_start, xr_sheet_end, text ? xr_sheet_text : NULL,
+                        s->name, &s->row);
+    if (rc > 0 && !x->halted) {
+        const char *why = XML_ErrorString((enum XML_Error)rc);
+        if (s->row > 0)
+            xr_fail(x, "XML 格式错误（工作表「%s」第 %ld 行）：%s", s->name, s->row, why);
+        else
+            xr_fail(x, "XML 格式错误（工作表「%s」）：%s", s->name, why);
+    }
+    return ok && !x->halted ? 0 : -1;
+}
+
 static int xr_read_sheet(xr_reader *x, const char *name, const char *path)
 {
     zip_int64_t idx = xr_locate(x, path);
@@ -1149,7 +1634,7 @@ static int xr_read_sheet(xr_reader *x, const char *name, const char *path)
     int rc = xr_scan(x, idx, path, "mergeCell");
     if (rc > 0) {
         s.merge_pass = 1;
-        rc = xr_parse(x, idx, path, &s, xr_sheet_start, xr_sheet_end, NULL, name, &s.row);
+        rc = xr_parse_sheet(x, idx, path, &s, 0);
         s.merge_pass = 0;
         s.row = 0;
         if (s.merges_n)
@@ -1157,7 +1642,7 @@ static int xr_read_sheet(xr_reader *x, const char *name, const char *path)
         s.active = xr_alloc(sizeof *s.active * (s.merges_n + 1));
     }
     if (rc == 0)
-        rc = xr_parse(x, idx, path, &s, xr_sheet_start, xr_sheet_end, xr_sheet_text, name, &s.row);
+        rc = xr_parse_sheet(x, idx, path, &s, 1);
     if (rc == 0) {
         /* rows after the last one that merged values still cover */
         for (long r = s.done + 1; s.active_n > 0 && !x->halted; r++) {

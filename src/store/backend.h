@@ -46,6 +46,9 @@ struct store_backend {
      * objects keyed by column name. */
     int (*query)(store_db *db, const char *sql, const sval *params, int nparams,
                  int max_rows, json_t **rows);
+    /* One statement; each row to fn as typed values (db_each). */
+    int (*each)(store_db *db, const char *sql, const sval *params, int nparams, db_row_fn fn,
+                void *ctx);
     /* One statement; the first column of the first row as an integer.
      * STORE_NOTFOUND when there is no row or the value is NULL. */
     int (*query_int)(store_db *db, const char *sql, const sval *params, int nparams,

@@ -364,6 +364,54 @@ static int sqlite_query(store_db *db, const char *sql, const sval *params, int n
     return STORE_OK;
 }
 
+/* Column i of the current row as a typed value (text owned by SQLite). */
+static sval sqlite_column(sqlite3_stmt *stmt, int i)
+{
+    switch (sqlite3_column_type(stmt, i)) {
+    case SQLITE_INTEGER:
+        return SV_I(sqlite3_column_int64(stmt, i));
+    case SQLITE_FLOAT:
+        return SV_R(sqlite3_column_double(stmt, i));
+    case SQLITE_TEXT: {
+        const char *text = (const char *)sqlite3_column_text(stmt, i);
+        return SV_T(text);
+    }
+    default:  /* NULL, and BLOB which no table uses */
+        return SV_NUL;
+    }
+}
+
+#define SQLITE_EACH_COLS 16
+
+static int sqlite_each(store_db *db, const char *sql, const sval *params, int nparams,
+                       db_row_fn fn, void *ctx)
+{
+    sqlite_conn *c = sqlite_of(db);
+    sqlite3_stmt *stmt;
+    int rc = sqlite_start(c, sql, params, nparams, &stmt);
+    if (rc != STORE_OK)
+        return rc;
+    int ncols = sqlite3_column_count(stmt);
+    sval few[SQLITE_EACH_COLS], *cols = few;
+    if (ncols > SQLITE_EACH_COLS && !(cols = malloc(sizeof *cols * (size_t)ncols))) {
+        sqlite_done(stmt);
+        return store_fail(db, STORE_ERROR, "内存不足");
+    }
+    int result = STORE_OK;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        for (int i = 0; i < ncols; i++)
+            cols[i] = sqlite_column(stmt, i);
+        if (fn(ctx, ncols, cols) != 0)
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        result = sqlite_fail(c, rc);
+    if (cols != few)
+        free(cols);
+    sqlite_done(stmt);
+    return result;
+}
+
 static int sqlite_query_int(store_db *db, const char *sql, const sval *params, int nparams,
                             int64_t *out)
 {
@@ -419,6 +467,7 @@ const store_backend sqlite_backend = {
     .script = sqlite_script,
     .exec = sqlite_exec,
     .query = sqlite_query,
+    .each = sqlite_each,
     .query_int = sqlite_query_int,
     .changes = sqlite_changes,
     .begin = sqlite_begin,

@@ -256,6 +256,17 @@ int db_query_int(store_db *db, const char *sql, const sval *params, int nparams,
     return rc;
 }
 
+int db_each(store_db *db, const char *sql, const sval *params, int nparams, db_row_fn fn,
+            void *ctx)
+{
+    int rc = store_check_args(db, sql, params, nparams);
+    if (rc != STORE_OK)
+        return rc;
+    if (!fn)
+        return store_fail(db, STORE_ERROR, "db_each: 没有回调函数");
+    return db->be->each(db, sql, params, nparams, fn, ctx);
+}
+
 int db_begin(store_db *db)
 {
     return db->be->begin(db);

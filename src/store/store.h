@@ -4,7 +4,7 @@
  * Domain code never sees SQLite or PostgreSQL. It acquires a connection
  * (store_db) from the pool, runs portable SQL with '?' placeholders and
  * typed parameters (sval), and gets rows back as jansson objects whose keys
- * are the column names. The backend translates placeholders ('?' -> '$n' for
+ * are the column names, or one at a time as typed values (db_each). The backend translates placeholders ('?' -> '$n' for
  * PostgreSQL) in exactly one place: its prepare function.
  *
  * Portable SQL rules for domain code:
@@ -74,6 +74,16 @@ int db_query(store_db *db, const char *sql, const sval *params, int nparams, jso
 int db_query_one(store_db *db, const char *sql, const sval *params, int nparams, json_t **row);
 /* The first column of the first row as an integer, or STORE_NOTFOUND. */
 int db_query_int(store_db *db, const char *sql, const sval *params, int nparams, int64_t *out);
+
+/* Every row handed to fn as it is read, without JSON: cols[0..ncols-1] are
+ * typed values (SV_INT, SV_REAL, SV_TEXT, SV_NULL; the text is valid during
+ * the call only). fn returns non-zero to stop early, which is not an error.
+ * fn must not use db (the statement is still running). STORE_OK, or a
+ * store error (of the statement; a stop leaves it STORE_OK). For large
+ * reads: memory stays one row, whatever the result's size. */
+typedef int (*db_row_fn)(void *ctx, int ncols, const sval *cols);
+int db_each(store_db *db, const char *sql, const sval *params, int nparams, db_row_fn fn,
+            void *ctx);
 
 /* Transactions. db_begin takes the write lock at once (BEGIN IMMEDIATE on
  * SQLite) so that a read-then-write transaction cannot deadlock. */

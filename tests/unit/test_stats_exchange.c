@@ -389,6 +389,70 @@ static void test_scope(void **state)
     free(data);
 }
 
+/* More schools than the import reads one query each (32): the rest of the
+ * type comes in one query, in the caller's scope; a record the bulk query
+ * does not hold (its path outside the scope) is still read on its own. */
+static void test_many_schools(void **state)
+{
+    fixture *f = *state;
+    char code[32], name[64];
+    assert_int_equal(db_begin(f->db), STORE_OK);
+    for (int i = 0; i < 40; i++) {
+        snprintf(code, sizeof code, "41108201%02d", i);
+        snprintf(name, sizeof name, "大周镇第%d小学", i + 10);
+        int64_t id = fx_school(f, code, name, "小学", NULL);
+        fx_save(f, id, i % 3 == 0 ? json_pack("{si sf ss}", "books", 100 + i, "building_area", 10.25 + i,
+                                              "lunch_mode", i % 2 ? "自办食堂" : "无")
+                                  : json_pack("{si}", "books", 100 + i));
+    }
+    /* the last school's record carries a path outside every scope */
+    assert_int_equal(db_exec(f->db, "UPDATE stat_records SET path = 'elsewhere/' WHERE school_id = "
+                                    "(SELECT id FROM schools WHERE code = '4110820139')", NULL, 0),
+                     STORE_OK);
+    assert_int_equal(db_commit(f->db), STORE_OK);
+
+    /* the export reads back unchanged, by the command line and by the county */
+    char *data = NULL;
+    size_t len = 0;
+    fx_export(f, &data, &len);
+    user_ctx county = fx_user(ROLE_ADMIN, f->county_path, NULL, 0);
+    const user_ctx *users[] = {NULL, &county};
+    for (int k = 0; k < 2; k++) {
+        stats_import_result res;
+        fx_import(f, users[k], data, len, &res);
+        assert_int_equal(res.nproblems, 0);
+        assert_int_equal(res.nchanges, 0);
+        assert_int_equal(res.schools, 43);
+        assert_int_equal(res.unchanged, 43);
+        stats_import_result_free(&res);
+    }
+    free(data);
+
+    /* changes late in the file show the stored values as old */
+    strbuf csv = STRBUF_INIT;
+    sb_append(&csv, "学校标识码,图书,午餐供餐方式\n");
+    for (int i = 0; i < 40; i++)
+        sb_appendf(&csv, "41108201%02d,%d,%s\n", i, 100 + i + (i == 36 || i == 39),
+                   i == 36 ? "自办食堂" : "");
+    stats_import_result res;
+    fx_import(f, &county, sb_str(&csv), csv.len, &res);
+    assert_int_equal(res.nproblems, 0);
+    assert_int_equal(res.nchanges, 3);
+    json_t *c = json_array_get(res.changes, 0);
+    assert_string_equal(json_string_value(json_object_get(c, "code")), "4110820136");
+    assert_string_equal(json_string_value(json_object_get(c, "field")), "books");
+    assert_int_equal(json_integer_value(json_object_get(c, "old")), 136);
+    c = json_array_get(res.changes, 1);
+    assert_string_equal(json_string_value(json_object_get(c, "field")), "lunch_mode");
+    assert_string_equal(json_string_value(json_object_get(c, "old")), "无");
+    c = json_array_get(res.changes, 2);
+    assert_string_equal(json_string_value(json_object_get(c, "code")), "4110820139");
+    assert_int_equal(json_integer_value(json_object_get(c, "old")), 139);
+    assert_int_equal(json_integer_value(json_object_get(c, "new")), 140);
+    stats_import_result_free(&res);
+    sb_free(&csv);
+}
+
 static void test_apply_mode_and_locked(void **state)
 {
     fixture *f = *state;
@@ -503,6 +567,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_round_trip, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_csv_problems, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_scope, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_many_schools, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_apply_mode_and_locked, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_empty_and_bad_files, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_import_file, fx_setup, fx_teardown),

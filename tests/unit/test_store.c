@@ -168,6 +168,85 @@ static void test_insert_query(void **state)
     json_decref(rows);
 }
 
+/* What db_each handed over: the rows as text, and where to stop. */
+typedef struct each_seen {
+    int rows;
+    int stop_after;  /* 0: never */
+    int ncols;
+    char text[256];
+} each_seen;
+
+static int each_collect(void *ctx, int ncols, const sval *cols)
+{
+    each_seen *seen = ctx;
+    seen->rows++;
+    seen->ncols = ncols;
+    size_t used = strlen(seen->text);
+    for (int i = 0; i < ncols && used < sizeof seen->text; i++) {
+        const sval *v = &cols[i];
+        int n = v->type == SV_INT    ? snprintf(seen->text + used, sizeof seen->text - used, "i%lld,", (long long)v->i)
+                : v->type == SV_REAL ? snprintf(seen->text + used, sizeof seen->text - used, "r%g,", v->d)
+                : v->type == SV_TEXT ? snprintf(seen->text + used, sizeof seen->text - used, "t%s,", v->s)
+                                     : snprintf(seen->text + used, sizeof seen->text - used, "null,");
+        used += n > 0 ? (size_t)n : 0;
+    }
+    if (used < sizeof seen->text - 1)
+        strcat(seen->text, ";");
+    return seen->stop_after > 0 && seen->rows >= seen->stop_after;
+}
+
+static void test_each(void **state)
+{
+    fixture *f = *state;
+    sval a[] = {SV_T("甲"), SV_I(7), SV_R(1.5), SV_NUL};
+    assert_int_equal(db_exec(f->db, "INSERT INTO t (name, n, x, note) VALUES (?, ?, ?, ?)", a, 4), STORE_OK);
+    sval b[] = {SV_T("乙"), SV_NUL, SV_R(-2), SV_T("备注")};
+    assert_int_equal(db_exec(f->db, "INSERT INTO t (name, n, x, note) VALUES (?, ?, ?, ?)", b, 4), STORE_OK);
+    sval c[] = {SV_T("丙"), SV_I(9)};
+    assert_int_equal(db_exec(f->db, "INSERT INTO t (name, n) VALUES (?, ?)", c, 2), STORE_OK);
+
+    /* every row, typed */
+    each_seen seen = {0};
+    const char *sql = "SELECT name, n, x, note FROM t ORDER BY id";
+    assert_int_equal(db_each(f->db, sql, NULL, 0, each_collect, &seen), STORE_OK);
+    assert_int_equal(seen.rows, 3);
+    assert_int_equal(seen.ncols, 4);
+    assert_string_equal(seen.text, "t甲,i7,r1.5,null,;t乙,null,r-2,t备注,;t丙,i9,null,null,;");
+
+    /* a stop is not an error, and the statement is clean for the next call */
+    each_seen first = {.stop_after = 1};
+    assert_int_equal(db_each(f->db, sql, NULL, 0, each_collect, &first), STORE_OK);
+    assert_int_equal(first.rows, 1);
+    assert_string_equal(first.text, "t甲,i7,r1.5,null,;");
+    assert_int_equal(db_exec(f->db, "UPDATE t SET n = 1", NULL, 0), STORE_OK);
+
+    /* parameters, and no row */
+    each_seen some = {0}, none = {0};
+    sval min[] = {SV_I(8)};
+    assert_int_equal(db_each(f->db, "SELECT name FROM t WHERE n >= ? OR n IS NULL", min, 1,
+                             each_collect, &some), STORE_OK);
+    assert_int_equal(some.rows, 0);
+    sval key[] = {SV_T("丁")};
+    assert_int_equal(db_each(f->db, "SELECT id FROM t WHERE name = ?", key, 1, each_collect, &none),
+                     STORE_OK);
+    assert_int_equal(none.rows, 0);
+
+    /* more columns than the backend keeps on its stack */
+    each_seen wide = {0};
+    assert_int_equal(db_each(f->db, "SELECT 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18",
+                             NULL, 0, each_collect, &wide), STORE_OK);
+    assert_int_equal(wide.ncols, 18);
+    assert_string_equal(wide.text, "i1,i2,i3,i4,i5,i6,i7,i8,i9,i10,i11,i12,i13,i14,i15,i16,i17,i18,;");
+
+    /* errors: bad SQL, wrong parameter count, no callback */
+    each_seen unused = {0};
+    assert_int_equal(db_each(f->db, "SELECT nope FROM t", NULL, 0, each_collect, &unused), STORE_ERROR);
+    assert_int_equal(db_each(f->db, "SELECT id FROM t WHERE id = ?", NULL, 0, each_collect, &unused),
+                     STORE_ERROR);
+    assert_int_equal(db_each(f->db, "SELECT id FROM t", NULL, 0, NULL, NULL), STORE_ERROR);
+    assert_int_equal(unused.rows, 0);
+}
+
 static void test_notfound(void **state)
 {
     fixture *f = *state;
@@ -521,6 +600,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_migrate_twice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insert_query, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_each, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notfound, setup, teardown),
         cmocka_unit_test_setup_teardown(test_constraint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
