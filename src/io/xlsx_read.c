@@ -29,8 +29,13 @@
  * the ranges, the second delivers the rows and gives every cell of a range
  * its top-left value (rows absent from the XML but covered by a range with a
  * value are delivered too). Other sheets cost one extra decompression for
- * that byte scan, never a second parse. Memory is one row, the shared
- * strings and the ranges, whatever the number of rows.
+ * that byte scan, never a second parse. The byte scans run in a helper
+ * thread (xr_prescan) with its own zip_t over the same buffer or file,
+ * started once the sheet parts are known, so they overlap the shared
+ * strings and the rows; a sheet waits only for its own result, and scans
+ * again itself when the helper could not tell (the error is then its own).
+ * Memory is one row, the shared strings and the ranges, whatever the
+ * number of rows.
  *
  * Cells: r="B3" gives the column (a missing r means the next column; a row
  * without r is the row after the previous one; rows must ascend). t="s"
@@ -46,6 +51,7 @@
 
 #include <expat.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1619,7 +1625,8 @@ static int xr_parse_sheet(xr_reader *x, zip_int64_t idx, const char *path, xr_sh
     return ok && !x->halted ? 0 : -1;
 }
 
-static int xr_read_sheet(xr_reader *x, const char *name, const char *path)
+/* merges: 1 or 0 when known to contain "mergeCell" or not, -1 to scan. */
+static int xr_read_sheet(xr_reader *x, const char *name, const char *path, int merges)
 {
     zip_int64_t idx = xr_locate(x, path);
     if (idx < 0) {
@@ -1631,7 +1638,7 @@ static int xr_read_sheet(xr_reader *x, const char *name, const char *path)
     s.name = name;
     s.off = xr_alloc(sizeof *s.off * (size_t)x->lim.max_cols);
     s.cells = xr_alloc(sizeof *s.cells * (size_t)x->lim.max_cols);
-    int rc = xr_scan(x, idx, path, "mergeCell");
+    int rc = merges >= 0 ? merges : xr_scan(x, idx, path, "mergeCell");
     if (rc > 0) {
         s.merge_pass = 1;
         rc = xr_parse_sheet(x, idx, path, &s, 0);
@@ -1665,6 +1672,137 @@ static int xr_read_sheet(xr_reader *x, const char *name, const char *path)
 
 /* ---- the whole workbook ------------------------------------------------- */
 
+/* The zip over the buffer data (len bytes) or the file at path; NULL when
+ * it is not one. */
+static zip_t *xr_zip_open(const void *data, size_t len, const char *path)
+{
+    zip_t *zip = NULL;
+    zip_error_t zerr;
+    zip_error_init(&zerr);
+    zip_source_t *src = path ? zip_source_file_create(path, 0, -1, &zerr)
+                             : zip_source_buffer_create(data, len, 0, &zerr);
+    if (src) {
+        zip = zip_open_from_source(src, ZIP_RDONLY, &zerr);
+        if (!zip)
+            zip_source_free(src);
+    }
+    zip_error_fini(&zerr);
+    return zip;
+}
+
+/* The "mergeCell" byte scans of every sheet, in order, in a helper thread
+ * with its own zip_t (libzip's is not thread-safe). */
+typedef struct xr_prescan {
+    const void *data;       /* the workbook, as xr_open got it */
+    size_t len;
+    const char *path;
+    table_limits lim;
+    char **paths;           /* per sheet: its part, NULL when none */
+    unsigned char *is_sheet;/* per sheet: 1 when a worksheet (not a chart) */
+    int *found;             /* per sheet: 1/0, or -1 when the scan failed */
+    size_t n, done;         /* found[0..done) are final */
+    int stop, running;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+} xr_prescan;
+
+static void xr_prescan_post(xr_prescan *p, size_t i, int found, int *stop)
+{
+    pthread_mutex_lock(&p->mu);
+    p->found[i] = found;
+    p->done = i + 1;
+    *stop = p->stop;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void *xr_prescan_run(void *arg)
+{
+    xr_prescan *p = arg;
+    xr_reader x = {.lim = p->lim};
+    x.zip = xr_zip_open(p->data, p->len, p->path);
+    int stop = 0;
+    for (size_t i = 0; i < p->n && !stop; i++) {
+        int found = -1;
+        zip_int64_t idx = x.zip && p->is_sheet[i] ? xr_locate(&x, p->paths[i]) : -1;
+        if (idx >= 0)
+            found = xr_scan(&x, idx, p->paths[i], "mergeCell");
+        free(x.err);
+        x.err = NULL;
+        x.halted = 0;
+        xr_prescan_post(p, i, found, &stop);
+    }
+    pthread_mutex_lock(&p->mu);
+    p->done = p->n;         /* when stopped: the rest stays -1 */
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    if (x.zip)
+        zip_discard(x.zip);
+    return NULL;
+}
+
+/* The sheets' parts from the workbook's relationships (x->rels), and the
+ * helper started when there is a worksheet. */
+static void xr_prescan_start(xr_prescan *p, xr_reader *x, const char *book)
+{
+    p->n = x->sheets_n;
+    p->paths = xr_alloc(sizeof *p->paths * (p->n + 1));
+    p->is_sheet = xr_alloc(p->n + 1);
+    p->found = xr_alloc(sizeof *p->found * (p->n + 1));
+    p->lim = x->lim;
+    int any = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        int is_sheet = 0;
+        p->paths[i] = xr_rel_target(x, book, "/worksheet", x->sheets[i].rid, &is_sheet);
+        p->is_sheet[i] = p->paths[i] && is_sheet;
+        p->found[i] = -1;
+        any |= p->is_sheet[i];
+    }
+    if (!any || pthread_mutex_init(&p->mu, NULL) != 0)
+        return;
+    if (pthread_cond_init(&p->cv, NULL) != 0) {
+        pthread_mutex_destroy(&p->mu);
+        return;
+    }
+    p->running = pthread_create(&p->thread, NULL, xr_prescan_run, p) == 0;
+    if (!p->running) {
+        pthread_cond_destroy(&p->cv);
+        pthread_mutex_destroy(&p->mu);
+    }
+}
+
+/* Sheet i's scan result (see xr_read_sheet's merges), waiting for it. */
+static int xr_prescan_get(xr_prescan *p, size_t i)
+{
+    if (!p->running)
+        return -1;
+    pthread_mutex_lock(&p->mu);
+    while (p->done <= i)
+        pthread_cond_wait(&p->cv, &p->mu);
+    int found = p->found[i];
+    pthread_mutex_unlock(&p->mu);
+    return found;
+}
+
+/* Stop the helper after its current scan, join it, free p. */
+static void xr_prescan_end(xr_prescan *p)
+{
+    if (p->running) {
+        pthread_mutex_lock(&p->mu);
+        p->stop = 1;
+        pthread_mutex_unlock(&p->mu);
+        pthread_join(p->thread, NULL);
+        pthread_cond_destroy(&p->cv);
+        pthread_mutex_destroy(&p->mu);
+    }
+    for (size_t i = 0; i < p->n; i++)
+        free(p->paths[i]);
+    free(p->paths);
+    free(p->is_sheet);
+    free(p->found);
+}
+
 /* Open the zip: the buffer data (len bytes), or the file at path (read by
  * libzip as entries are needed). head: the first bytes, len: the size. */
 static int xr_open(xr_reader *x, const void *data, size_t len, const char *path,
@@ -1683,16 +1821,7 @@ static int xr_open(xr_reader *x, const void *data, size_t len, const char *path,
         xr_fail(x, "文件不是有效的 xlsx（zip）文件");
         return -1;
     }
-    zip_error_t zerr;
-    zip_error_init(&zerr);
-    zip_source_t *src = path ? zip_source_file_create(path, 0, -1, &zerr)
-                             : zip_source_buffer_create(data, len, 0, &zerr);
-    if (src) {
-        x->zip = zip_open_from_source(src, ZIP_RDONLY, &zerr);
-        if (!x->zip)
-            zip_source_free(src);
-    }
-    zip_error_fini(&zerr);
+    x->zip = xr_zip_open(data, len, path);
     if (!x->zip) {
         xr_fail(x, "文件不是有效的 xlsx（zip）文件");
         return -1;
@@ -1700,8 +1829,10 @@ static int xr_open(xr_reader *x, const void *data, size_t len, const char *path,
     return 0;
 }
 
-static int xr_run(xr_reader *x)
+/* Read the workbook opened by xr_open from data, len, path. */
+static int xr_run(xr_reader *x, const void *data, size_t len, const char *path)
 {
+    xr_prescan pre = {.data = data, .len = len, .path = path};
     if (xr_check_entries(x) != 0)
         return -1;
 
@@ -1720,6 +1851,7 @@ static int xr_run(xr_reader *x)
     if (xr_parse(x, idx, book, &x, xr_workbook_start, xr_ignore_end, NULL, NULL, NULL) != 0 ||
         xr_read_rels(x, book) != 0)
         goto out;
+    xr_prescan_start(&pre, x, book);
 
     /* shared strings and styles: optional parts */
     char *part = xr_rel_target(x, book, "/sharedStrings", NULL, NULL);
@@ -1751,19 +1883,17 @@ static int xr_run(xr_reader *x)
     xr_styles_resolve(x);
 
     for (size_t i = 0; i < x->sheets_n; i++) {
-        int is_sheet = 0;
-        char *path = xr_rel_target(x, book, "/worksheet", x->sheets[i].rid, &is_sheet);
-        if (!path) {
+        if (!pre.paths[i]) {
             xr_fail(x, "文件不是有效的 xlsx 文件：找不到工作表「%s」", x->sheets[i].name);
             goto out;
         }
-        int src_rc = is_sheet ? xr_read_sheet(x, x->sheets[i].name, path) : 0;   /* skip charts */
-        free(path);
-        if (src_rc != 0)
+        if (pre.is_sheet[i] &&      /* skip charts */
+            xr_read_sheet(x, x->sheets[i].name, pre.paths[i], xr_prescan_get(&pre, i)) != 0)
             goto out;
     }
     rc = 0;
 out:
+    xr_prescan_end(&pre);
     free(book);
     return rc;
 }
@@ -1779,7 +1909,7 @@ static int xr_read(const void *data, size_t len, const char *path, const unsigne
     x.ctx = ctx;
     int rc = xr_open(&x, data, len, path, head, headlen);
     if (rc == 0)
-        rc = xr_run(&x);
+        rc = xr_run(&x, data, len, path);
     if (x.zip)
         zip_discard(x.zip);
     xr_rels_free(&x);
