@@ -34,87 +34,21 @@ BENCH_USER=benchp
 BENCH_PASS1='Bench@2026x'
 BENCH_PASS2='Bench@2026y'
 
-die() { echo "bench: $*" >&2; exit 1; }
-command -v wrk >/dev/null || die "wrk 未安装 (scripts/deps.sh --bench 或 apt-get install wrk)"
-command -v curl >/dev/null || die "curl 未安装"
-command -v node >/dev/null || die "node 未安装"
+. "$ROOT/bench/lib.sh"
+need wrk "wrk 未安装 (scripts/deps.sh --bench 或 apt-get install wrk)"
+need curl "curl 未安装"
+need node "node 未安装"
 
-echo "== build"
-make -s build/edubureau
-
-mkdir -p "$OUT"
-if [ "${BENCH_KEEP_DB:-0}" = 1 ] && [ -f "$DB" ]; then
-  echo "== reusing $DB"
-else
-  rm -f "$DB" "$DB-wal" "$DB-shm"
+bench_build
+if ! bench_reuse; then
   echo "== generate: $COUNTIES counties -> $DB"
-  t0=$(date +%s%N)
-  "$BIN" generate --counties "$COUNTIES" --db "$DB" --seed 2021 >"$OUT/generate.log" 2>&1 \
-    || { tail -20 "$OUT/generate.log"; die "generate failed"; }
-  t1=$(date +%s%N)
-  printf '   generated in %s s, database %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", (b - a) / 1e9}')" "$(du -h "$DB" | cut -f1)"
+  bench_generate "$OUT/generate.log" 0 --counties "$COUNTIES"
 fi
 
-# The province org unit: the top of the tree (the first, unindented line of
-# `org list`, "ID 名称 [省]").
-PROVINCE_ID=$("$BIN" org list --db "$DB" | awk 'NR==1 {print $1}')
-[[ "$PROVINCE_ID" =~ ^[0-9]+$ ]] || die "province id not found in 'org list'"
-echo "   province org id: $PROVINCE_ID ($("$BIN" org list --db "$DB" | head -1))"
+bench_province_user "$BENCH_USER" 省级 "$BENCH_PASS1"
+bench_serve "$OUT/server.log" 300
 
-if ! "$BIN" user list --db "$DB" 2>/dev/null | grep -qw "$BENCH_USER"; then
-  "$BIN" user add "$BENCH_USER" --role leader --name 省级 --scope "$PROVINCE_ID" \
-    --password "$BENCH_PASS1" --db "$DB" >/dev/null || die "user add $BENCH_USER failed"
-  FIRST_LOGIN=1
-else
-  FIRST_LOGIN=0
-fi
-
-PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-BASE=http://127.0.0.1:$PORT
-
-echo "== serve on $BASE (threads $SERVER_THREADS)"
-"$BIN" serve --db "$DB" --port "$PORT" --bind 127.0.0.1 --threads "$SERVER_THREADS" --quiet \
-  >"$OUT/server.log" 2>&1 &
-SERVER_PID=$!
-SERVER_RC=
-stop_server() {
-  if [ -z "$SERVER_RC" ]; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    SERVER_RC=0
-    wait "$SERVER_PID" 2>/dev/null || SERVER_RC=$?
-  fi
-}
-trap stop_server EXIT
-
-for _ in $(seq 1 300); do
-  curl -fsS "$BASE/api/health" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT/server.log"; die "server exited"; }
-  sleep 0.1
-done
-curl -fsS "$BASE/api/health" >/dev/null || die "server not ready"
-
-json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=process.argv[1].split(".").reduce((o,k)=>o==null?o:o[k],JSON.parse(s));console.log(v==null?"":v)})' "$1"; }
-
-# login USER PASSWORD -> prints "cookie csrf"
-login() {
-  local hdr body cookie csrf
-  hdr=$(mktemp)
-  body=$(curl -sS -D "$hdr" -H 'Content-Type: application/json' \
-    --data "{\"username\":\"$1\",\"password\":\"$2\"}" "$BASE/api/login")
-  cookie=$(grep -i '^set-cookie: *edu_session=' "$hdr" | head -1 | sed -E 's/^[Ss]et-[Cc]ookie: *([^;]*).*/\1/' | tr -d '\r')
-  rm -f "$hdr"
-  csrf=$(printf '%s' "$body" | json csrf)
-  [ -n "$cookie" ] && [ -n "$csrf" ] || die "login $1 failed: $body"
-  echo "$cookie $csrf"
-}
-
-if [ "$FIRST_LOGIN" = 1 ]; then
-  read -r C1 T1 < <(login "$BENCH_USER" "$BENCH_PASS1") || true
-  [ -n "${C1:-}" ] || die "first login of $BENCH_USER failed"
-  curl -fsS -H "Cookie: $C1" -H "X-CSRF-Token: $T1" -H 'Content-Type: application/json' \
-    --data "{\"old_password\":\"$BENCH_PASS1\",\"new_password\":\"$BENCH_PASS2\"}" \
-    "$BASE/api/me/password" >/dev/null || die "password change for $BENCH_USER failed"
-fi
+bench_first_login "$BENCH_USER" "$BENCH_PASS1" "$BENCH_PASS2"
 read -r COUNTY_COOKIE _ < <(login leader "$PASSWORD") || true
 read -r PROVINCE_COOKIE _ < <(login "$BENCH_USER" "$BENCH_PASS2") || true
 [ -n "${COUNTY_COOKIE:-}" ] && [ -n "${PROVINCE_COOKIE:-}" ] || die "login failed"
@@ -140,21 +74,9 @@ RESULTS=()
 FAILED=0
 for sc in "${SCENARIOS[@]}"; do
   IFS='|' read -r name cookie path goal <<<"$sc"
-  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$BASE$path")
-  [ "$code" = 200 ] || die "$name: GET $path answered $code"
-  echo "== wrk: $name  ($path)"
-  out=$(EDU_COOKIE="$cookie" wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --latency \
-        -s "$ROOT/bench/report.lua" "$BASE$path")
-  echo "$out" | grep -v '^RESULT' | sed 's/^/   /'
-  line=$(echo "$out" | grep '^RESULT' || true)
-  [ -n "$line" ] || die "$name: no RESULT line from wrk"
-  eval "$(echo "${line#RESULT }" | tr ' ' '\n' | sed 's/^/R_/')"
-  if [ "$R_errors" != 0 ] || [ "$R_non2xx" != 0 ]; then
-    echo "   $name: $R_errors socket errors, $R_non2xx non-2xx replies" >&2
-    FAILED=1
-  fi
-  p99=$(awk -v u="$R_p99_us" 'BEGIN {printf "%.2f", u / 1000}')
-  p50=$(awk -v u="$R_p50_us" 'BEGIN {printf "%.2f", u / 1000}')
+  bench_wrk "$name" "$cookie" "$path"
+  p99=$R_p99_ms
+  p50=$R_p50_ms
   verdict=""
   if [ -n "$goal" ]; then
     if awk -v p="$p99" -v g="$goal" 'BEGIN {exit !(p < g)}'; then verdict="goal p99 < $goal ms: ok"
@@ -167,8 +89,8 @@ HWM_KB=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")
 RSS_KB=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
 stop_server
 trap - EXIT
-HWM_MB=$(awk -v k="$HWM_KB" 'BEGIN {printf "%.1f", k / 1024}')
-RSS_MB=$(awk -v k="$RSS_KB" 'BEGIN {printf "%.1f", k / 1024}')
+HWM_MB=$(mb "$HWM_KB")
+RSS_MB=$(mb "$RSS_KB")
 MEM_VERDICT="goal < 50 MB: ok"
 awk -v m="$HWM_MB" 'BEGIN {exit !(m < 50)}' || { MEM_VERDICT="goal < 50 MB: MISSED"; FAILED=2; }
 

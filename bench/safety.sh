@@ -53,21 +53,15 @@ BENCH_PASS2='Bench@2026y'
 FROM=2021-01-01
 TO=2021-12-31
 
-die() { echo "bench: $*" >&2; exit 1; }
-command -v wrk >/dev/null || die "wrk 未安装 (scripts/deps.sh --bench 或 apt-get install wrk)"
-command -v curl >/dev/null || die "curl 未安装"
-command -v node >/dev/null || die "node 未安装"
+. "$ROOT/bench/lib.sh"
+need wrk "wrk 未安装 (scripts/deps.sh --bench 或 apt-get install wrk)"
+need curl "curl 未安装"
+need node "node 未安装"
 HAVE_SQLITE=1
 command -v sqlite3 >/dev/null || { HAVE_SQLITE=0; echo "bench: sqlite3 CLI 未安装 (scripts/deps.sh --bench): SQLite times are not printed" >&2; }
 
-if [ -z "${BENCH_BIN:-}" ]; then
-  echo "== build"
-  make -s build/edubureau
-fi
-
-mkdir -p "$OUT"
-if [ "${BENCH_KEEP_DB:-0}" = 1 ] && [ -f "$DB" ]; then
-  echo "== reusing $DB"
+if [ -z "${BENCH_BIN:-}" ]; then bench_build; else mkdir -p "$OUT"; fi
+if bench_reuse; then
   # the summary's counts (migration 007): rebuilt unless marked valid
   VALID=
   [ "$HAVE_SQLITE" = 1 ] && VALID=$(sqlite3 -readonly "$DB" \
@@ -77,75 +71,14 @@ if [ "${BENCH_KEEP_DB:-0}" = 1 ] && [ -f "$DB" ]; then
     "$BIN" safety-rebuild --db "$DB" 2>&1 | grep -v INFO | sed 's/^/   /' || die "safety-rebuild failed"
   fi
 else
-  rm -f "$DB" "$DB-wal" "$DB-shm"
   rm -rf "$DB.files"
   echo "== generate: $COUNTIES counties, $HAZARDS hazards -> $DB"
-  t0=$(date +%s%N)
-  "$BIN" generate --counties "$COUNTIES" --hazards "$HAZARDS" --db "$DB" --seed 2021 >"$OUT/safety-generate.log" 2>&1 \
-    || { tail -20 "$OUT/safety-generate.log"; die "generate failed"; }
-  t1=$(date +%s%N)
-  sed 's/^/   /' "$OUT/safety-generate.log" | tail -15
-  printf '   generated in %s s, database %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", (b - a) / 1e9}')" "$(du -h "$DB" | cut -f1)"
+  bench_generate "$OUT/safety-generate.log" 15 --counties "$COUNTIES" --hazards "$HAZARDS"
 fi
 
-PROVINCE_ID=$("$BIN" org list --db "$DB" | awk 'NR==1 {print $1}')
-[[ "$PROVINCE_ID" =~ ^[0-9]+$ ]] || die "province id not found in 'org list'"
-echo "   province org id: $PROVINCE_ID ($("$BIN" org list --db "$DB" | head -1))"
-
-if ! "$BIN" user list --db "$DB" 2>/dev/null | grep -qw "$BENCH_USER"; then
-  "$BIN" user add "$BENCH_USER" --role leader --name 省级安全 --scope "$PROVINCE_ID" \
-    --password "$BENCH_PASS1" --db "$DB" >/dev/null || die "user add $BENCH_USER failed"
-  FIRST_LOGIN=1
-else
-  FIRST_LOGIN=0
-fi
-
-PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-BASE=http://127.0.0.1:$PORT
-
-echo "== serve on $BASE (threads $SERVER_THREADS)"
-"$BIN" serve --db "$DB" --port "$PORT" --bind 127.0.0.1 --threads "$SERVER_THREADS" --quiet \
-  >"$OUT/safety-server.log" 2>&1 &
-SERVER_PID=$!
-SERVER_RC=
-stop_server() {
-  if [ -z "$SERVER_RC" ]; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    SERVER_RC=0
-    wait "$SERVER_PID" 2>/dev/null || SERVER_RC=$?
-  fi
-}
-trap stop_server EXIT
-
-for _ in $(seq 1 600); do
-  curl -fsS "$BASE/api/health" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT/safety-server.log"; die "server exited"; }
-  sleep 0.1
-done
-curl -fsS "$BASE/api/health" >/dev/null || die "server not ready"
-
-json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=process.argv[1].split(".").reduce((o,k)=>o==null?o:o[k],JSON.parse(s));console.log(v==null?"":v)})' "$1"; }
-
-# login USER PASSWORD -> prints "cookie csrf"
-login() {
-  local hdr body cookie csrf
-  hdr=$(mktemp)
-  body=$(curl -sS -D "$hdr" -H 'Content-Type: application/json' \
-    --data "{\"username\":\"$1\",\"password\":\"$2\"}" "$BASE/api/login")
-  cookie=$(grep -i '^set-cookie: *edu_session=' "$hdr" | head -1 | sed -E 's/^[Ss]et-[Cc]ookie: *([^;]*).*/\1/' | tr -d '\r')
-  rm -f "$hdr"
-  csrf=$(printf '%s' "$body" | json csrf)
-  [ -n "$cookie" ] && [ -n "$csrf" ] || die "login $1 failed: $body"
-  echo "$cookie $csrf"
-}
-
-if [ "$FIRST_LOGIN" = 1 ]; then
-  read -r C1 T1 < <(login "$BENCH_USER" "$BENCH_PASS1") || true
-  [ -n "${C1:-}" ] || die "first login of $BENCH_USER failed"
-  curl -fsS -H "Cookie: $C1" -H "X-CSRF-Token: $T1" -H 'Content-Type: application/json' \
-    --data "{\"old_password\":\"$BENCH_PASS1\",\"new_password\":\"$BENCH_PASS2\"}" \
-    "$BASE/api/me/password" >/dev/null || die "password change for $BENCH_USER failed"
-fi
+bench_province_user "$BENCH_USER" 省级安全 "$BENCH_PASS1"
+bench_serve "$OUT/safety-server.log" 600
+bench_first_login "$BENCH_USER" "$BENCH_PASS1" "$BENCH_PASS2"
 read -r COOKIE _ < <(login "$BENCH_USER" "$BENCH_PASS2") || true
 [ -n "${COOKIE:-}" ] || die "login failed"
 
@@ -170,26 +103,14 @@ declare -A RPS P50 P99
 FAILED=0
 for sc in "${SCENARIOS[@]}"; do
   IFS='|' read -r name path key <<<"$sc"
-  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE$path")
-  [ "$code" = 200 ] || die "$name: GET $path answered $code"
-  echo "== wrk: $name  ($path)"
-  out=$(EDU_COOKIE="$COOKIE" wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency \
-        -s "$ROOT/bench/report.lua" "$BASE$path")
-  echo "$out" | grep -v '^RESULT' | sed 's/^/   /'
-  line=$(echo "$out" | grep '^RESULT' || true)
-  [ -n "$line" ] || die "$name: no RESULT line from wrk"
-  eval "$(echo "${line#RESULT }" | tr ' ' '\n' | sed 's/^/R_/')"
+  bench_wrk "$name" "$COOKIE" "$path" --timeout "$WRK_TIMEOUT"
   if [ "$R_requests" = 0 ]; then
     echo "   $name: no request completed in $DURATION" >&2
     FAILED=1
   fi
-  if [ "$R_errors" != 0 ] || [ "$R_non2xx" != 0 ]; then
-    echo "   $name: $R_errors socket errors, $R_non2xx non-2xx replies" >&2
-    FAILED=1
-  fi
   RPS[$key]=$R_rps
-  P50[$key]=$(awk -v u="$R_p50_us" 'BEGIN {printf "%.2f", u / 1000}')
-  P99[$key]=$(awk -v u="$R_p99_us" 'BEGIN {printf "%.2f", u / 1000}')
+  P50[$key]=$R_p50_ms
+  P99[$key]=$R_p99_ms
 done
 
 HWM_KB=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")
@@ -298,7 +219,7 @@ else
   SQLMS[summary]="n/a"; SQLMS[detail]="n/a"; SQLMS[list]="n/a"
 fi
 
-HWM_MB=$(awk -v k="${HWM_KB:-0}" 'BEGIN {printf "%.1f", k / 1024}')
+HWM_MB=$(mb "${HWM_KB:-0}")
 echo
 echo "== edubureau 安全 benchmark: $TOTAL_HAZARDS hazards in the province ($FOUND_2021 found in 2021)"
 echo "   wrk -t$WRK_THREADS -c$CONNS -d$DURATION on 127.0.0.1, server --threads $SERVER_THREADS, $(nproc) CPUs; user $BENCH_USER (province)"

@@ -47,26 +47,17 @@ SIZES=${BENCH_SIZES:-"250000 500000 1000000"}
 XLSX=$OUT/stats-$YEAR.xlsx
 TIME=/usr/bin/time
 
-die() { echo "bench: $*" >&2; exit 1; }
+. "$ROOT/bench/lib.sh"
 [ -x "$TIME" ] || die "/usr/bin/time 未安装 (scripts/deps.sh --bench)"
-command -v sqlite3 >/dev/null || die "sqlite3 CLI 未安装 (scripts/deps.sh --bench)"
-command -v node >/dev/null || die "node 未安装"
+need sqlite3 "sqlite3 CLI 未安装 (scripts/deps.sh --bench)"
+need node "node 未安装"
 
-echo "== build"
-make -s build/edubureau
-mkdir -p "$OUT"
+bench_build
 
-if [ "${BENCH_KEEP_DB:-0}" = 1 ] && [ -f "$DB" ]; then
-  echo "== reusing $DB"
-else
-  rm -f "$DB" "$DB-wal" "$DB-shm" "$XLSX"
+if ! bench_reuse; then
+  rm -f "$XLSX"
   echo "== generate: $COUNTIES counties with statistics -> $DB"
-  t0=$(date +%s%N)
-  "$BIN" generate --counties "$COUNTIES" --stats --db "$DB" --seed 2021 >"$OUT/stats-generate.log" 2>&1 \
-    || { tail -20 "$OUT/stats-generate.log"; die "generate failed"; }
-  t1=$(date +%s%N)
-  sed 's/^/   /' "$OUT/stats-generate.log" | tail -10
-  printf '   generated in %.1f s, database %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')" "$(du -h "$DB" | cut -f1)"
+  bench_generate "$OUT/stats-generate.log" 10 --counties "$COUNTIES" --stats
 fi
 RECORDS=$(sqlite3 -readonly "$DB" "SELECT COUNT(*) FROM stat_records WHERE year = $YEAR")
 SCHOOLS=$(sqlite3 -readonly "$DB" "SELECT COUNT(*) FROM schools")
@@ -85,10 +76,9 @@ timed() {
   T_CPU=$(awk '/^CPU/ {printf "%.2f", $2 + $3}' "$tf")
   T_KB=$(awk '/^MAXRSS/ {print $2}' "$tf")
   rm -f "$tf"
-  printf '   %-34s exit %s, %s s (cpu %s s), peak %s MB\n' "$label" "$T_RC" "$T_SEC" "$T_CPU" "$(awk -v k="$T_KB" 'BEGIN {printf "%.1f", k / 1024}')"
+  printf '   %-34s exit %s, %s s (cpu %s s), peak %s MB\n' "$label" "$T_RC" "$T_SEC" "$T_CPU" "$(mb "$T_KB")"
 }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s <= 0) s = 0.01; printf "%.0f", n / s }'; }
-mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 
 # SQLite's own rate: .import of CSV (header skipped) into a temp table of WIDTH columns.
 sqlite_raw() {
@@ -124,10 +114,10 @@ if [ "${BENCH_KEEP_DB:-0}" = 1 ] && [ -f "$XLSX" ]; then echo "   reusing $XLSX"
 else timed "export" "$OUT/stats-export.log" -- "$BIN" export --year "$YEAR" --out "$XLSX" --db "$DB"
      [ "$T_RC" = 0 ] || { cat "$OUT/stats-export.log"; die "export failed"; }
 fi
-ROWS=$(node bench/stats-data.mjs rows "$XLSX" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).rows))')
+ROWS=$(node bench/stats-data.mjs rows "$XLSX" | json rows)
 echo "   $ROWS school rows, $(du -h "$XLSX" | cut -f1)"
 XCSV=$OUT/stats-$YEAR-rows.csv
-XWIDTH=$(node bench/stats-data.mjs tocsv "$XLSX" "$XCSV" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).columns))')
+XWIDTH=$(node bench/stats-data.mjs tocsv "$XLSX" "$XCSV" | json columns)
 
 cp "$DB" "$WORK"; rm -f "$WORK-wal" "$WORK-shm"
 # migrations newer than the generated database are applied here, not in the timed runs

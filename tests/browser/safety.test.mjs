@@ -8,77 +8,23 @@
 //
 // Selectors are the ones promised at the top of web/js/pages/safety.js.
 import assert from 'node:assert/strict';
-import { before, after } from 'node:test';
-import { chromium } from 'playwright-core';
 import { serverSuite } from '../lib/server.mjs';
-import { login as apiLogin, ok, DEMO_PASSWORD, cstDate } from '../lib/client.mjs';
+import { browserSuite, gotoFresh, textShown } from '../lib/browser.mjs';
+import { login as apiLogin, ok, cstDate } from '../lib/client.mjs';
 import { makePng, safetyFixtures, stepTo } from '../lib/safety.mjs';
 
 const S = serverSuite();
-let browser = null;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-});
-after(async () => { if (browser) await browser.close(); });
-
-// A fresh context and page that records console errors, page errors and CSP
-// violations (as in schools.test.mjs).
-async function openPage({ allow = [] } = {}) {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20000);
-  const problems = [];
-  const allowed = [/Failed to load resource: the server responded with a status of 401/, ...allow];
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const text = msg.text();
-    if (/Content Security Policy|Refused to/i.test(text)) problems.push(`CSP: ${text}`);
-    else if (!allowed.some((re) => re.test(text))) problems.push(`console error: ${text}`);
-  });
-  page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
-  await page.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-  const check = async () => {
-    const csp = await page.evaluate(() => window.__csp || []).catch(() => []);
-    for (const v of csp) problems.push(`CSP violation: ${v}`);
-    assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');
-  };
-  return { context, page, problems, check };
-}
-
-async function uiLogin(page, username) {
-  await page.goto(S.base + '/');
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(DEMO_PASSWORD);
-  await page.locator('#login-btn').click();
-  await page.locator('#menu').waitFor();
-  await page.locator('#logout-btn').waitFor();
-}
+const B = browserSuite(S);
 
 // Open (or re-open, with a fresh fetch) the detail page of hazard id.
 async function openHazard(page, id) {
   const url = `${S.base}/#/safety/hazards/${id}`;
-  if (page.url() === url) await page.reload();
-  else await page.goto(url);
+  await gotoFresh(page, url);
   await page.locator('[data-testid="hazard-status"]').waitFor();
   await page.locator('[data-testid="timeline"]').waitFor();
 }
 
-async function statusShown(page, status) {
-  await page.waitForFunction((s) => {
-    const el = document.querySelector('[data-testid="hazard-status"]');
-    return el && el.textContent.trim() === s;
-  }, status);
-}
+const statusShown = (page, status) => textShown(page, '[data-testid="hazard-status"]', status);
 
 // Click a transition button, write the comment in its dialog, confirm, and
 // wait for the page and the server to show the new status.
@@ -101,14 +47,14 @@ S.test('school registers with a photo and rectifies; anquan returns once, then c
   const f = await safetyFixtures(S);
   const schoolApi = await apiLogin(S.base, f.userA);
   const anquanApi = await apiLogin(S.base, 'anquan');
-  const school = await openPage();
-  const anquan = await openPage();
+  const school = await B.openPage();
+  const anquan = await B.openPage();
   const description = `浏览器测试：实验室危化品柜未上锁 ${Date.now() % 100000}`;
   const reason = '危化品柜仍缺双人双锁记录';
   try {
     // ---- the school registers the hazard through the form
     const p = school.page;
-    await uiLogin(p, f.userA);
+    await B.login(p, f.userA);
     await p.locator('#menu a[data-route="/safety/hazards"]').click();
     await p.waitForURL(/#\/safety\/hazards/);
     await p.locator('[data-testid="hazard-new"]').click();
@@ -161,7 +107,7 @@ S.test('school registers with a photo and rectifies; anquan returns once, then c
 
     // ---- anquan returns it once: an empty reason is refused in the dialog
     const q = anquan.page;
-    await uiLogin(q, 'anquan');
+    await B.login(q, 'anquan');
     await openHazard(q, id);
     await statusShown(q, '待验收');
     await q.locator('[data-testid="transition-退回"]').click();

@@ -8,64 +8,15 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { before, after } from 'node:test';
-import { chromium } from 'playwright-core';
 import { serverSuite } from '../lib/server.mjs';
-import { login as apiLogin, ok, DEMO_PASSWORD } from '../lib/client.mjs';
+import { browserSuite } from '../lib/browser.mjs';
+import { login as apiLogin, ok } from '../lib/client.mjs';
 import { readXlsx, tableAfterHeader } from '../lib/xlsx.mjs';
 
 const S = serverSuite();
 const SCHOOL = '长葛市实验中学';
 const ROOT = path.resolve(import.meta.dirname, '../..');
-let browser = null;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-});
-after(async () => { if (browser) await browser.close(); });
-
-// A fresh context and page that records console errors, page errors and CSP
-// violations. allow: regexps of console errors a test expects (e.g. the 400
-// of a rejected form shows as "Failed to load resource").
-async function openPage({ allow = [] } = {}) {
-  const context = await browser.newContext({ acceptDownloads: true, locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20000);
-  const problems = [];
-  const allowed = [/Failed to load resource: the server responded with a status of 401/, ...allow];
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const text = msg.text();
-    if (/Content Security Policy|Refused to/i.test(text)) problems.push(`CSP: ${text}`);
-    else if (!allowed.some((re) => re.test(text))) problems.push(`console error: ${text}`);
-  });
-  page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
-  await page.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-  const check = async () => {
-    const csp = await page.evaluate(() => window.__csp || []).catch(() => []);
-    for (const v of csp) problems.push(`CSP violation: ${v}`);
-    assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');
-  };
-  return { context, page, problems, check };
-}
-
-async function uiLogin(page, username) {
-  await page.goto(S.base + '/');
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(DEMO_PASSWORD);
-  await page.locator('#login-btn').click();
-  await page.locator('#menu').waitFor();
-  await page.locator('#logout-btn').waitFor();
-}
+const B = browserSuite(S);
 
 async function findAndOpen(page, name) {
   await page.locator('#menu a[data-route="/schools"]').click();
@@ -87,9 +38,9 @@ async function findAndOpen(page, name) {
 }
 
 S.test('admin: log in, find a school, edit, see the change and its audit entry, export', async () => {
-  const { context, page, check } = await openPage();
+  const { context, page, check } = await B.openPage({ downloads: true });
   try {
-    await uiLogin(page, 'admin');
+    await B.login(page, 'admin');
     const id = await findAndOpen(page, SCHOOL);
     const api = await apiLogin(S.base, 'admin');
     const before = ok(await api.get(`/api/schools/${id}`));
@@ -149,9 +100,9 @@ S.test('admin: log in, find a school, edit, see the change and its audit entry, 
 });
 
 S.test('validation error shown beside the field, typed values kept', async () => {
-  const { context, page, check } = await openPage({ allow: [/Failed to load resource: the server responded with a status of 400/] });
+  const { context, page, check } = await B.openPage({ allow: [/Failed to load resource: the server responded with a status of 400/] });
   try {
-    await uiLogin(page, 'jijiao');
+    await B.login(page, 'jijiao');
     const id = await findAndOpen(page, '长葛市第二高级中学');
     await page.locator('[data-testid="edit"]').click();
     const phone = page.locator('form input[name="phone"]');
@@ -189,9 +140,9 @@ S.test('validation error shown beside the field, typed values kept', async () =>
 });
 
 S.test('leader: 首页 with the figures and a rendered chart', async () => {
-  const { context, page, check } = await openPage();
+  const { context, page, check } = await B.openPage();
   try {
-    await uiLogin(page, 'leader');
+    await B.login(page, 'leader');
     await page.waitForURL(/#\/?$|\/$/);
     const api = await apiLogin(S.base, 'leader');
     const d = ok(await api.get('/api/dashboard'));

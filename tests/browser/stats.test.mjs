@@ -8,73 +8,24 @@
 //
 // Selectors are the ones promised at the top of web/js/pages/stats.js.
 import assert from 'node:assert/strict';
-import { before, after } from 'node:test';
-import { chromium } from 'playwright-core';
 import { serverSuite } from '../lib/server.mjs';
-import { login as apiLogin, DEMO_PASSWORD } from '../lib/client.mjs';
+import { browserSuite, gotoFresh, textShown } from '../lib/browser.mjs';
+import { login as apiLogin } from '../lib/client.mjs';
 import { pickEditableSchool, getRecord } from '../lib/stats.mjs';
 
 const S = serverSuite();
-let browser = null;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-});
-after(async () => { if (browser) await browser.close(); });
-
-async function openPage() {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20000);
-  const problems = [];
-  // a refused submit/save answers 400 on purpose: chromium logs it as a failed resource
-  const allowed = [/Failed to load resource: the server responded with a status of (401|400)/];
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const text = msg.text();
-    if (/Content Security Policy|Refused to/i.test(text)) problems.push(`CSP: ${text}`);
-    else if (!allowed.some((re) => re.test(text))) problems.push(`console error: ${text}`);
-  });
-  page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
-  await page.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => { window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`); });
-  });
-  const check = async () => {
-    const csp = await page.evaluate(() => window.__csp || []).catch(() => []);
-    for (const v of csp) problems.push(`CSP violation: ${v}`);
-    assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');
-  };
-  return { context, page, problems, check };
-}
-
-async function uiLogin(page, username) {
-  await page.goto(S.base + '/');
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(DEMO_PASSWORD);
-  await page.locator('#login-btn').click();
-  await page.locator('#menu').waitFor();
-  await page.locator('#logout-btn').waitFor();
-}
+const B = browserSuite(S);
+// a refused submit/save answers 400 on purpose: chromium logs it as a failed resource
+const ALLOW_400 = [/Failed to load resource: the server responded with a status of 400/];
 
 async function openForm(page, sid, year) {
   const url = `${S.base}/#/stats/${sid}/${year}`;
-  if (page.url() === url) await page.reload();
-  else await page.goto(url);
+  await gotoFresh(page, url);
   await page.locator('form.stats-form').waitFor();
   await page.locator('[data-testid="record-status"]').waitFor();
 }
 
-async function statusShown(page, status) {
-  await page.waitForFunction((s) => {
-    const el = document.querySelector('[data-testid="record-status"]');
-    return el && el.textContent.trim() === s;
-  }, status);
-}
+const statusShown = (page, status) => textShown(page, '[data-testid="record-status"]', status);
 
 const fieldBox = (page, key) => page.locator(`.stats-field[data-field="${key}"]`);
 
@@ -85,11 +36,11 @@ S.test('a school fills the form with one error, sees it beside the field, fixes 
   const schoolApi = await apiLogin(S.base, user);
   const rec0 = await getRecord(schoolApi, sid, year);
   const pupils = Number(rec0.values.primary_pupils ?? 0);
-  const school = await openPage();
-  const jijiao = await openPage();
+  const school = await B.openPage({ allow: ALLOW_400 });
+  const jijiao = await B.openPage({ allow: ALLOW_400 });
   try {
     const p = school.page;
-    await uiLogin(p, user);
+    await B.login(p, user);
     await p.locator('#menu a[data-route="/stats"]').waitFor();
     await openForm(p, sid, year);
     assert.ok(['未填报', '草稿'].includes((await p.locator('[data-testid="record-status"]').textContent()).trim()));
@@ -166,7 +117,7 @@ S.test('a school fills the form with one error, sees it beside the field, fixes 
 
     // ---- jijiao approves
     const j = jijiao.page;
-    await uiLogin(j, 'jijiao');
+    await B.login(j, 'jijiao');
     await openForm(j, sid, year);
     await statusShown(j, '已提交');
     await j.locator('[data-testid="stats-approve"]').click();

@@ -8,105 +8,34 @@
  * Tree: 河南省 > 许昌市 > 长葛市 (county) > 大周镇 (town) > two schools
  * (A, B) and a third that is 停办.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include "fixture.h"
 
 #include "domain/hazards.h"
-#include "domain/org.h"
-#include "domain/schools.h"
 #include "io/filestore.h"
-#include "store/store.h"
 #include "util/clock.h"
 
 typedef struct fixture {
-    char dir[64];
-    char path[128];
+    fx_store st;
     char files[128];
-    store *s;
     store_db *db;
-    int64_t county, town, school_a, school_b, school_closed, category;
-    char county_path[32], path_a[48], path_b[48];
+    fx_tree tree;
+    int64_t school_a, school_b, school_closed, category;
+    char path_a[48], path_b[48];
     user_ctx admin, leader, auditor, dept, other_dept, school, school_other;
 } fixture;
-
-static int64_t fx_org(fixture *f, int64_t parent, const char *level, const char *name,
-                      const char *kind, char *path_out)
-{
-    int64_t id = 0;
-    char *path = NULL;
-    assert_int_equal(org_create(f->db, parent, level, name, kind, &id, &path), STORE_OK);
-    if (path_out)
-        strcpy(path_out, path);
-    free(path);
-    return id;
-}
-
-static user_ctx fx_user(int64_t id, const char *username, const char *role, const char *scope,
-                        const char *modules, int64_t school_id)
-{
-    user_ctx u;
-    memset(&u, 0, sizeof u);
-    u.id = id;
-    u.username = username;
-    u.name = username;
-    u.role = role;
-    u.scope_path = scope;
-    u.dept_modules = modules;
-    u.school_id = school_id;
-    return u;
-}
-
-/* A school in the town, created as the command line; its path into path_out. */
-static int64_t fx_school(fixture *f, const char *code, const char *name, char *path_out)
-{
-    refusal e;
-    int64_t id = 0;
-    json_t *rec = json_pack("{ss ss ss ss ss sI}", "code", code, "name", name, "type", "小学",
-                            "nature", "公办", "area", "乡村", "town_id", (json_int_t)f->town);
-    int rc = schools_create(f->db, NULL, NULL, rec, "1990-09-01", 0, &id, &e);
-    json_decref(rec);
-    if (rc != STORE_OK)
-        fail_msg("schools_create: %d %s", rc, e.status ? e.message : db_errmsg(f->db));
-    if (path_out) {
-        json_t *row = NULL;
-        sval p[] = {SV_I(id)};
-        assert_int_equal(db_query_one(f->db, "SELECT path FROM schools WHERE id = ?", p, 1, &row),
-                         STORE_OK);
-        strcpy(path_out, json_string_value(json_object_get(row, "path")));
-        json_decref(row);
-    }
-    return id;
-}
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    char *err = NULL;
     assert_non_null(f);
-    strcpy(f->dir, "/tmp/edubureau-hazards-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    snprintf(f->files, sizeof f->files, "%s/files", f->dir);
+    f->db = fx_store_open(&f->st, "hazards");
+    snprintf(f->files, sizeof f->files, "%s/files", f->st.dir);
     assert_int_equal(filestore_init(f->files), 0);
-    f->s = store_open(f->path, 1, &err);
-    if (!f->s || store_migrate(f->s, &err) != STORE_OK)
-        fail_msg("store: %s", err ? err : "?");
-    f->db = store_acquire(f->s);
     unsetenv("EDUBUREAU_NOW");
-    int64_t province = fx_org(f, 0, "province", "河南省", NULL, NULL);
-    int64_t city = fx_org(f, province, "city", "许昌市", NULL, NULL);
-    f->county = fx_org(f, city, "county", "长葛市", NULL, f->county_path);
-    f->town = fx_org(f, f->county, "town", "大周镇", "乡镇", NULL);
-    f->school_a = fx_school(f, "4110000001", "大周镇中心小学", f->path_a);
-    f->school_b = fx_school(f, "4110000002", "大周镇王庄小学", f->path_b);
-    f->school_closed = fx_school(f, "4110000003", "大周镇李庄小学", NULL);
+    fx_tree_build(f->db, &f->tree);
+    f->school_a = fx_school(f->db, f->tree.town, "4110000001", "大周镇中心小学", "小学", f->path_a);
+    f->school_b = fx_school(f->db, f->tree.town, "4110000002", "大周镇王庄小学", "小学", f->path_b);
+    f->school_closed = fx_school(f->db, f->tree.town, "4110000003", "大周镇李庄小学", "小学", NULL);
     refusal e;
     assert_int_equal(schools_set_status(f->db, NULL, NULL, f->school_closed, "停办", "2020-07-01",
                                         NULL, &e),
@@ -114,11 +43,11 @@ static int setup(void **state)
     assert_int_equal(db_query_int(f->db, "SELECT id FROM hazard_categories WHERE name = '消防'",
                                   NULL, 0, &f->category),
                      STORE_OK);
-    f->admin = fx_user(1, "admin", ROLE_ADMIN, f->county_path, NULL, 0);
-    f->leader = fx_user(2, "leader", ROLE_LEADER, f->county_path, NULL, 0);
-    f->auditor = fx_user(3, "audit", ROLE_AUDITOR, f->county_path, NULL, 0);
-    f->dept = fx_user(4, "anquan", ROLE_DEPT, f->county_path, "safety", 0);
-    f->other_dept = fx_user(5, "jijiao", ROLE_DEPT, f->county_path, "schools", 0);
+    f->admin = fx_user(1, "admin", ROLE_ADMIN, f->tree.county_path, NULL, 0);
+    f->leader = fx_user(2, "leader", ROLE_LEADER, f->tree.county_path, NULL, 0);
+    f->auditor = fx_user(3, "audit", ROLE_AUDITOR, f->tree.county_path, NULL, 0);
+    f->dept = fx_user(4, "anquan", ROLE_DEPT, f->tree.county_path, "safety", 0);
+    f->other_dept = fx_user(5, "jijiao", ROLE_DEPT, f->tree.county_path, "schools", 0);
     f->school = fx_user(6, "s4110000001", ROLE_SCHOOL, f->path_a, NULL, f->school_a);
     f->school_other = fx_user(7, "s4110000002", ROLE_SCHOOL, f->path_b, NULL, f->school_b);
     *state = f;
@@ -128,22 +57,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    char cmd[256];
     unsetenv("EDUBUREAU_NOW");
-    store_release(f->s, f->db);
-    store_close(f->s);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
+    fx_store_close(&f->st);
     free(f);
     return 0;
-}
-
-static int64_t count(fixture *f, const char *sql, int64_t id)
-{
-    int64_t n = -1;
-    sval p[] = {SV_I(id)};
-    assert_int_equal(db_query_int(f->db, sql, p, 1, &n), STORE_OK);
-    return n;
 }
 
 static const char *text_of(json_t *o, const char *key)
@@ -395,7 +312,7 @@ static void test_create_validation(void **state)
     expect_refused(f, &f->auditor, "grade", json_string("一般"), 403, NULL);
     expect_refused(f, &f->other_dept, "grade", json_string("一般"), 403, NULL);
     expect_refused(f, &f->school_other, "grade", json_string("一般"), 403, "school_id");
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM hazards WHERE id > ?", 0), 0);
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM hazards WHERE id > ?", 0), 0);
 
     /* ids and funds as form text are accepted; 重大 is supervised */
     refusal e;
@@ -419,7 +336,7 @@ static void test_create_validation(void **state)
     assert_int_equal(json_array_size(json_object_get(o, "steps")), 1);
     assert_string_equal(text_of(json_array_get(json_object_get(o, "steps"), 0), "action"), "登记");
     json_decref(o);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE entity = 'hazard' AND entity_id = ?", id),
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM audit_log WHERE entity = 'hazard' AND entity_id = ?", id),
                      1);
 }
 
@@ -485,9 +402,9 @@ static void test_major_loop(void **state)
     assert_int_equal(json_array_size(json_object_get(o, "photos")), 2);
     json_decref(o);
     /* one audit row per write: create + 5 steps (photos are their own entity) */
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE entity = 'hazard' AND entity_id = ?", id),
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM audit_log WHERE entity = 'hazard' AND entity_id = ?", id),
                      6);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE entity = 'hazard_photo' AND ? > 0", 1),
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM audit_log WHERE entity = 'hazard_photo' AND ? > 0", 1),
                      2);
     /* closed: no step, no edit, no photo */
     expect_step(f, &f->dept, id, "整改中", NULL, 409, "to");
@@ -559,7 +476,7 @@ static void test_patch(void **state)
     assert_string_equal(text_of(o, "description"), "新的描述");
     json_decref(o);
     /* create + grade + description */
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE entity = 'hazard' AND entity_id = ?", id),
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM audit_log WHERE entity = 'hazard' AND entity_id = ?", id),
                      3);
 }
 
@@ -606,7 +523,7 @@ static void test_photos(void **state)
     assert_int_equal(e.status, 403);
     assert_int_equal(photo(f, &f->school_other, id, "整改前", png_bytes, sizeof png_bytes, &e), REFUSED);
     assert_int_equal(e.status, 404);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM hazard_photos WHERE hazard_id = ?", id), 0);
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM hazard_photos WHERE hazard_id = ?", id), 0);
 
     json_t *out = NULL;
     assert_int_equal(hazards_add_photo(f->db, &f->school, NULL, id, NULL, NULL, png_bytes,
@@ -622,7 +539,7 @@ static void test_photos(void **state)
     assert_int_equal(photo(f, &f->school, id, "整改前", png_bytes, sizeof png_bytes, &e), REFUSED);
     assert_int_equal(e.status, 409);
     /* the same bytes are one file */
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM files WHERE size = ?", sizeof png_bytes), 1);
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM files WHERE size = ?", sizeof png_bytes), 1);
 
     assert_int_equal(hazards_photo_file(f->db, &f->leader, photo_id, &file), STORE_OK);
     assert_string_equal(text_of(file, "mime"), "image/png");

@@ -3,26 +3,14 @@
  * bounds, subtree queries (including ids that share a prefix), a tree of
  * 100,000 units, and the two read endpoints limited to the caller's scope.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "fixture.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "domain/org.h"
 #include "http/router.h"
-#include "store/store.h"
 #include "util/arena.h"
 #include "util/log.h"
 
 typedef struct fixture {
-    char dir[64];
-    char path[128];
-    store *s;
+    fx_store st;
     store_db *db;
     arena *a;
 } fixture;
@@ -31,16 +19,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    strcpy(f->dir, "/tmp/edubureau-org-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    char *err = NULL;
-    f->s = store_open(f->path, 1, &err);
-    if (!f->s)
-        fail_msg("store_open: %s", err ? err : "?");
-    if (store_migrate(f->s, &err) != STORE_OK)
-        fail_msg("store_migrate: %s", err ? err : "?");
-    f->db = store_acquire(f->s);
+    f->db = fx_store_open(&f->st, "org");
     f->a = arena_new();
     *state = f;
     return 0;
@@ -50,17 +29,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     arena_free(f->a);
-    store_release(f->s, f->db);
-    store_close(f->s);
-    char name[160];
-    const char *suffixes[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(name, sizeof name, "%s%s", f->path, suffixes[i]);
-        unlink(name);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
+    return fx_store_teardown(state);
 }
 
 /* Create a unit and return its id (the test fails on error). */

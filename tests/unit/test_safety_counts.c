@@ -11,30 +11,19 @@
  * 河南省 > 直管县 (county under the province) > 城关镇 > C;
  * 许昌市 > 开发区 (town under the city) > D.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include "fixture.h"
 
 #include "domain/hazards.h"
-#include "domain/org.h"
 #include "domain/safety_counts.h"
-#include "domain/schools.h"
 #include "io/filestore.h"
-#include "store/store.h"
 #include "util/arena.h"
 #include "util/clock.h"
 
 #define NSCHOOLS 4
 
 typedef struct fixture {
-    char dir[64], path[128], files[128];
-    store *s;
+    fx_store st;
+    char files[128];
     store_db *db;
     char units[4][32];       /* province, city, county 长葛市, county 直管县 */
     char town_path[32];
@@ -54,57 +43,33 @@ static unsigned fx_rand(fixture *f, unsigned n)
     return (f->rng >> 8) % n;
 }
 
-static int64_t fx_org(fixture *f, int64_t parent, const char *level, const char *name,
-                      const char *kind, char *path_out)
+/* A 小学 in town. */
+static int64_t fx_primary(fixture *f, int64_t town, const char *code, const char *name)
 {
-    int64_t id = 0;
-    char *path = NULL;
-    assert_int_equal(org_create(f->db, parent, level, name, kind, &id, &path), STORE_OK);
-    if (path_out)
-        strcpy(path_out, path);
-    free(path);
-    return id;
-}
-
-static int64_t fx_school(fixture *f, int64_t town, const char *code, const char *name)
-{
-    refusal e;
-    int64_t id = 0;
-    json_t *rec = json_pack("{ss ss ss ss ss sI}", "code", code, "name", name, "type", "小学",
-                            "nature", "公办", "area", "乡村", "town_id", (json_int_t)town);
-    int rc = schools_create(f->db, NULL, NULL, rec, "1990-09-01", 0, &id, &e);
-    json_decref(rec);
-    if (rc != STORE_OK)
-        fail_msg("schools_create: %d %s", rc, e.status ? e.message : db_errmsg(f->db));
-    return id;
+    return fx_school(f->db, town, code, name, "小学", NULL);
 }
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    char *err = NULL;
+    fx_tree t = {0};
     assert_non_null(f);
-    strcpy(f->dir, "/tmp/edubureau-counts-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    snprintf(f->files, sizeof f->files, "%s/files", f->dir);
+    f->db = fx_store_open(&f->st, "counts");
+    snprintf(f->files, sizeof f->files, "%s/files", f->st.dir);
     assert_int_equal(filestore_init(f->files), 0);
-    f->s = store_open(f->path, 1, &err);
-    if (!f->s || store_migrate(f->s, &err) != STORE_OK)
-        fail_msg("store: %s", err ? err : "?");
-    f->db = store_acquire(f->s);
     setenv("EDUBUREAU_NOW", "2021-03-15 10:00:00", 1);
-    int64_t province = fx_org(f, 0, "province", "河南省", NULL, f->units[0]);
-    int64_t city = fx_org(f, province, "city", "许昌市", NULL, f->units[1]);
-    int64_t county = fx_org(f, city, "county", "长葛市", NULL, f->units[2]);
-    int64_t zhiguan = fx_org(f, province, "county", "直管县", NULL, f->units[3]);
-    int64_t town = fx_org(f, county, "town", "大周镇", "乡镇", f->town_path);
-    f->town_zhiguan = fx_org(f, zhiguan, "town", "城关镇", "街道", NULL);
-    int64_t zone = fx_org(f, city, "town", "开发区", "街道", NULL);
-    f->schools[0] = fx_school(f, town, "4110000001", "大周镇中心小学");
-    f->schools[1] = fx_school(f, town, "4110000002", "大周镇王庄小学");
-    f->schools[2] = fx_school(f, f->town_zhiguan, "4110000003", "城关镇第一小学");
-    f->schools[3] = fx_school(f, zone, "4110000004", "开发区实验小学");
+    fx_county(f->db, &t);
+    strcpy(f->units[0], t.province_path);
+    strcpy(f->units[1], t.city_path);
+    strcpy(f->units[2], t.county_path);
+    int64_t zhiguan = fx_org(f->db, t.province, "county", "直管县", NULL, f->units[3]);
+    int64_t town = fx_org(f->db, t.county, "town", "大周镇", "乡镇", f->town_path);
+    f->town_zhiguan = fx_org(f->db, zhiguan, "town", "城关镇", "街道", NULL);
+    int64_t zone = fx_org(f->db, t.city, "town", "开发区", "街道", NULL);
+    f->schools[0] = fx_primary(f, town, "4110000001", "大周镇中心小学");
+    f->schools[1] = fx_primary(f, town, "4110000002", "大周镇王庄小学");
+    f->schools[2] = fx_primary(f, f->town_zhiguan, "4110000003", "城关镇第一小学");
+    f->schools[3] = fx_primary(f, zone, "4110000004", "开发区实验小学");
     f->hazards = calloc(1000, sizeof *f->hazards);
     f->rng = 2021;
     *state = f;
@@ -114,12 +79,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    char cmd[256];
     unsetenv("EDUBUREAU_NOW");
-    store_release(f->s, f->db);
-    store_close(f->s);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
+    fx_store_close(&f->st);
     free(f->hazards);
     free(f);
     return 0;

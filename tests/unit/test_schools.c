@@ -7,96 +7,34 @@
  * Tree: 河南省 /1/ > 许昌市 /1/2/ > 长葛市 /1/2/3/ > 建设路街道 (4), 大周镇 (5);
  *       许昌市 > 禹州市 /1/2/6/ > 钧台街道 (7).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "domain/org.h"
-#include "domain/schools.h"
-#include "store/store.h"
+#include "fixture.h"
 
 typedef struct fixture {
-    char dir[64];
-    char path[128];
-    store *s;
+    fx_store st;
     store_db *db;
     int64_t county, street, town, other_county, other_town;
     char county_path[32], other_path[32];
     user_ctx admin, leader, auditor, dept, school_admin;
 } fixture;
 
-static int64_t fx_org(fixture *f, int64_t parent, const char *level, const char *name,
-                      const char *kind, char *path_out)
-{
-    int64_t id = 0;
-    char *path = NULL;
-    assert_int_equal(org_create(f->db, parent, level, name, kind, &id, &path), STORE_OK);
-    if (path_out)
-        strcpy(path_out, path);
-    free(path);
-    return id;
-}
-
-static user_ctx fx_user(int64_t id, const char *username, const char *role, const char *scope,
-                        const char *modules)
-{
-    user_ctx u;
-    memset(&u, 0, sizeof u);
-    u.id = id;
-    u.username = username;
-    u.name = username;
-    u.role = role;
-    u.scope_path = scope;
-    u.dept_modules = modules;
-    return u;
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    char *err = NULL;
+    fx_tree t = {0};
     assert_non_null(f);
-    strcpy(f->dir, "/tmp/edubureau-schools-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    f->s = store_open(f->path, 1, &err);
-    if (!f->s || store_migrate(f->s, &err) != STORE_OK)
-        fail_msg("store: %s", err ? err : "?");
-    f->db = store_acquire(f->s);
-    int64_t province = fx_org(f, 0, "province", "河南省", NULL, NULL);
-    int64_t city = fx_org(f, province, "city", "许昌市", NULL, NULL);
-    f->county = fx_org(f, city, "county", "长葛市", NULL, f->county_path);
-    f->street = fx_org(f, f->county, "town", "建设路街道", "街道", NULL);
-    f->town = fx_org(f, f->county, "town", "大周镇", "乡镇", NULL);
-    f->other_county = fx_org(f, city, "county", "禹州市", NULL, f->other_path);
-    f->other_town = fx_org(f, f->other_county, "town", "钧台街道", "街道", NULL);
-    f->admin = fx_user(1, "admin", ROLE_ADMIN, f->county_path, NULL);
-    f->leader = fx_user(2, "leader", ROLE_LEADER, f->county_path, NULL);
-    f->auditor = fx_user(3, "audit", ROLE_AUDITOR, f->county_path, NULL);
-    f->dept = fx_user(4, "anquan", ROLE_DEPT, f->county_path, "safety");
+    f->db = fx_store_open(&f->st, "schools");
+    fx_county(f->db, &t);
+    f->county = t.county;
+    strcpy(f->county_path, t.county_path);
+    f->street = fx_org(f->db, f->county, "town", "建设路街道", "街道", NULL);
+    f->town = fx_org(f->db, f->county, "town", "大周镇", "乡镇", NULL);
+    f->other_county = fx_org(f->db, t.city, "county", "禹州市", NULL, f->other_path);
+    f->other_town = fx_org(f->db, f->other_county, "town", "钧台街道", "街道", NULL);
+    f->admin = fx_user(1, "admin", ROLE_ADMIN, f->county_path, NULL, 0);
+    f->leader = fx_user(2, "leader", ROLE_LEADER, f->county_path, NULL, 0);
+    f->auditor = fx_user(3, "audit", ROLE_AUDITOR, f->county_path, NULL, 0);
+    f->dept = fx_user(4, "anquan", ROLE_DEPT, f->county_path, "safety", 0);
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    char name[160];
-    const char *suffixes[] = {"", "-wal", "-shm"};
-    store_release(f->s, f->db);
-    store_close(f->s);
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(name, sizeof name, "%s%s", f->path, suffixes[i]);
-        unlink(name);
-    }
-    rmdir(f->dir);
-    free(f);
     return 0;
 }
 
@@ -122,14 +60,6 @@ static int64_t mk_school(fixture *f, const char *code, const char *name, int64_t
     if (rc != STORE_OK)
         fail_msg("schools_create %s: %d %s", code, rc, e.status ? e.message : db_errmsg(f->db));
     return id;
-}
-
-static int64_t count(fixture *f, const char *sql, int64_t id)
-{
-    int64_t n = -1;
-    sval p[] = {SV_I(id)};
-    assert_int_equal(db_query_int(f->db, sql, p, 1, &n), STORE_OK);
-    return n;
 }
 
 static const char *text_of(json_t *o, const char *key)
@@ -252,8 +182,8 @@ static void test_create_and_duplicate(void **state)
     assert_int_equal(json_integer_value(json_object_get(row, "parent_id")), f->town);
     assert_int_equal(strncmp(text_of(row, "path"), f->county_path, strlen(f->county_path)), 0);
     json_decref(row);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM school_events WHERE school_id = ? AND event = '创建'", id), 1);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE entity = 'school' AND entity_id = ? "
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM school_events WHERE school_id = ? AND event = '创建'", id), 1);
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM audit_log WHERE entity = 'school' AND entity_id = ? "
                               "AND action = 'create'", id), 1);
 
     /* The same code again: 409 on code, nothing written. */
@@ -264,7 +194,7 @@ static void test_create_and_duplicate(void **state)
     assert_int_equal(e.status, 409);
     assert_string_equal(e.field, "code");
     assert_string_equal(e.message, "学校标识码已存在");
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM schools WHERE id > ?", 0), 1);
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM schools WHERE id > ?", 0), 1);
 
     /* Roles that may not create: leader, auditor, a department without "schools". */
     json_object_set_new(rec, "code", json_string("4110820002"));
@@ -323,9 +253,9 @@ static void test_merge(void **state)
     assert_int_equal(json_integer_value(json_object_get(last, "related_school_id")), centre);
     assert_string_equal(text_of(last, "note"), "布局调整");
     json_decref(o);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM school_events WHERE school_id = ? AND event = '并入'",
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM school_events WHERE school_id = ? AND event = '并入'",
                            centre), 1);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'merge' AND entity_id = ?",
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM audit_log WHERE action = 'merge' AND entity_id = ?",
                            small), 1);
 
     /* Not twice; not into a merged school. */
@@ -385,8 +315,8 @@ static void test_patch_moves_town(void **state)
     snprintf(street_prefix, sizeof street_prefix, "%s%lld/", f->county_path, (long long)f->street);
     assert_int_equal(strncmp(text_of(row, "path"), street_prefix, strlen(street_prefix)), 0);
     json_decref(row);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM school_events WHERE school_id = ? AND event = '修改'", id), 1);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'update' AND entity_id = ? "
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM school_events WHERE school_id = ? AND event = '修改'", id), 1);
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM audit_log WHERE action = 'update' AND entity_id = ? "
                               "AND before_json IS NOT NULL AND after_json IS NOT NULL", id), 1);
 
     /* Status only through merge/status; a town out of scope; a bad value. */
@@ -424,8 +354,7 @@ static void test_school_admin_limits(void **state)
     char own_path[64];
     snprintf(own_path, sizeof own_path, "%s%lld/%lld/", f->county_path, (long long)f->town,
              (long long)org_id);
-    user_ctx sa = fx_user(9, "s4110820031", ROLE_SCHOOL, own_path, NULL);
-    sa.school_id = own;
+    user_ctx sa = fx_user(9, "s4110820031", ROLE_SCHOOL, own_path, NULL, own);
 
     /* Another school: not found, never the data. */
     assert_int_equal(schools_load(f->db, &sa, other, 1, &o), STORE_NOTFOUND);
@@ -484,8 +413,8 @@ static void test_groups(void **state)
                                           lead, 1, &id, &e),
                      STORE_OK);
     assert_true(id > 0);
-    assert_int_equal(count(f, "SELECT group_id FROM schools WHERE id = ?", lead), id);
-    assert_int_equal(count(f, "SELECT county_org_id FROM school_groups WHERE id = ?", id), f->county);
+    assert_int_equal(fx_count(f->db, "SELECT group_id FROM schools WHERE id = ?", lead), id);
+    assert_int_equal(fx_count(f->db, "SELECT county_org_id FROM school_groups WHERE id = ?", id), f->county);
     assert_int_equal(schools_group_create(f->db, &f->admin, NULL, "长葛市第一初级中学教育集团", "联盟型",
                                           lead, 1, NULL, &e),
                      STORE_CONSTRAINT);
@@ -517,12 +446,12 @@ static void test_groups(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_validate_every_field, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_create_and_duplicate, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_merge, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_patch_moves_town, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_school_admin_limits, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_groups, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_validate_every_field, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_create_and_duplicate, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_merge, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_patch_moves_town, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_school_admin_limits, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_groups, setup, fx_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

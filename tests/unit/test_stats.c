@@ -9,114 +9,31 @@
  * Tree: 河南省 > 许昌市 > 长葛市 (county) > 大周镇 (town) > a 小学 and a
  * 九年一贯制学校. The catalogue is the real one (006_stats_catalogue.sql).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "fixture.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "domain/org.h"
-#include "domain/schools.h"
 #include "domain/stats.h"
-#include "store/store.h"
 
 typedef struct fixture {
-    char dir[64];
-    char path[128];
-    store *s;
+    fx_store st;
     store_db *db;
-    int64_t county, town, primary, nine;
-    char county_path[32], primary_path[48];
+    fx_tree tree;
+    int64_t primary, nine;
+    char primary_path[48];
     user_ctx admin, dept, school;
 } fixture;
-
-static int64_t fx_org(fixture *f, int64_t parent, const char *level, const char *name,
-                      const char *kind, char *path_out)
-{
-    int64_t id = 0;
-    char *path = NULL;
-    assert_int_equal(org_create(f->db, parent, level, name, kind, &id, &path), STORE_OK);
-    if (path_out)
-        strcpy(path_out, path);
-    free(path);
-    return id;
-}
-
-static int64_t fx_school(fixture *f, const char *code, const char *name, const char *type,
-                         char *path_out)
-{
-    refusal e;
-    int64_t id = 0;
-    json_t *rec = json_pack("{ss ss ss ss ss sI}", "code", code, "name", name, "type", type,
-                            "nature", "公办", "area", "乡村", "town_id", (json_int_t)f->town);
-    int rc = schools_create(f->db, NULL, NULL, rec, "1990-09-01", 0, &id, &e);
-    json_decref(rec);
-    if (rc != STORE_OK)
-        fail_msg("schools_create: %d %s", rc, e.status ? e.message : db_errmsg(f->db));
-    if (path_out) {
-        json_t *row = NULL;
-        sval p[] = {SV_I(id)};
-        assert_int_equal(db_query_one(f->db, "SELECT path FROM schools WHERE id = ?", p, 1, &row),
-                         STORE_OK);
-        strcpy(path_out, json_string_value(json_object_get(row, "path")));
-        json_decref(row);
-    }
-    return id;
-}
-
-static user_ctx fx_user(int64_t id, const char *username, const char *role, const char *scope,
-                        const char *modules, int64_t school_id)
-{
-    user_ctx u;
-    memset(&u, 0, sizeof u);
-    u.id = id;
-    u.username = username;
-    u.name = username;
-    u.role = role;
-    u.scope_path = scope;
-    u.dept_modules = modules;
-    u.school_id = school_id;
-    return u;
-}
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    char *err = NULL;
     assert_non_null(f);
-    strcpy(f->dir, "/tmp/edubureau-stats-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    f->s = store_open(f->path, 1, &err);
-    if (!f->s || store_migrate(f->s, &err) != STORE_OK)
-        fail_msg("store: %s", err ? err : "?");
-    f->db = store_acquire(f->s);
-    int64_t province = fx_org(f, 0, "province", "河南省", NULL, NULL);
-    int64_t city = fx_org(f, province, "city", "许昌市", NULL, NULL);
-    f->county = fx_org(f, city, "county", "长葛市", NULL, f->county_path);
-    f->town = fx_org(f, f->county, "town", "大周镇", "乡镇", NULL);
-    f->primary = fx_school(f, "4110000001", "大周镇中心小学", "小学", f->primary_path);
-    f->nine = fx_school(f, "4110000002", "大周镇第一学校", "九年一贯制学校", NULL);
-    f->admin = fx_user(1, "admin", ROLE_ADMIN, f->county_path, NULL, 0);
-    f->dept = fx_user(4, "jijiao", ROLE_DEPT, f->county_path, "schools,stats", 0);
+    f->db = fx_store_open(&f->st, "stats");
+    fx_tree_build(f->db, &f->tree);
+    f->primary = fx_school(f->db, f->tree.town, "4110000001", "大周镇中心小学", "小学", f->primary_path);
+    f->nine = fx_school(f->db, f->tree.town, "4110000002", "大周镇第一学校", "九年一贯制学校", NULL);
+    f->admin = fx_user(1, "admin", ROLE_ADMIN, f->tree.county_path, NULL, 0);
+    f->dept = fx_user(4, "jijiao", ROLE_DEPT, f->tree.county_path, "schools,stats", 0);
     f->school = fx_user(6, "s4110000001", ROLE_SCHOOL, f->primary_path, NULL, f->primary);
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    char cmd[256];
-    store_release(f->s, f->db);
-    store_close(f->s);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
     return 0;
 }
 
@@ -621,15 +538,15 @@ static void test_school_year(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_value_kinds, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rules_sum_le, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rules_class_size, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rules_change, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_schema_combined, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_save_merges_and_audits, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_scope_and_roles, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_workflow_and_lock, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_school_year, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_value_kinds, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_rules_sum_le, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_rules_class_size, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_rules_change, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_schema_combined, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_save_merges_and_audits, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_scope_and_roles, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_workflow_and_lock, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_school_year, setup, fx_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,75 +7,20 @@
  * crowded 城区 and weak 乡村 schools, the workflow statuses of 2021, the
  * same records for the same seed, and the benchmark's bulk records.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+
+#include "fixture.h"
 
 #include "auth/password.h"
-#include "domain/demo.h"
 #include "domain/stats.h"
 #include "domain/stats_demo.h"
-#include "io/filestore.h"
-#include "store/store.h"
 
-typedef struct stdemo_db {
-    char dir[64];
-    char path[128];
-    store *s;
-    store_db *db;
-} stdemo_db;
+typedef fx_store stdemo_db;
 
 /* A fresh demo county generated with seed (counties: 1 or more). */
 static stdemo_db *stdemo_new(uint64_t seed, int counties)
 {
-    stdemo_db *d = calloc(1, sizeof *d);
-    char *err = NULL, files[160];
-    assert_non_null(d);
-    strcpy(d->dir, "/tmp/edubureau-stdemo-XXXXXX");
-    assert_non_null(mkdtemp(d->dir));
-    snprintf(d->path, sizeof d->path, "%s/t.db", d->dir);
-    snprintf(files, sizeof files, "%s/files", d->dir);
-    assert_int_equal(filestore_init(files), 0);
-    d->s = store_open(d->path, 1, &err);
-    if (!d->s || store_migrate(d->s, &err) != STORE_OK)
-        fail_msg("store: %s", err ? err : "?");
-    if (demo_generate(d->s, seed, counties, &err) != STORE_OK)
-        fail_msg("demo_generate: %s", err ? err : "?");
-    d->db = store_acquire(d->s);
-    return d;
-}
-
-static void stdemo_free(stdemo_db *d)
-{
-    char cmd[160];
-    store_release(d->s, d->db);
-    store_close(d->s);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d->dir);
-    assert_int_equal(system(cmd), 0);
-    free(d);
-}
-
-static int64_t num(stdemo_db *d, const char *sql)
-{
-    int64_t n = -1;
-    if (db_query_int(d->db, sql, NULL, 0, &n) != STORE_OK)
-        fail_msg("%s: %s", sql, db_errmsg(d->db));
-    return n;
-}
-
-static json_t *rows(stdemo_db *d, const char *sql)
-{
-    json_t *out = NULL;
-    if (db_query(d->db, sql, NULL, 0, &out) != STORE_OK)
-        fail_msg("%s: %s", sql, db_errmsg(d->db));
-    return out;
+    return fx_demo_new("stdemo", seed, counties, 1);
 }
 
 static double real_of(json_t *row, const char *key)
@@ -100,44 +45,44 @@ static void test_three_years(void **state)
                  "SELECT COUNT(*) FROM schools WHERE COALESCE(founded_year, 0) <= %d AND "
                  "(closed_on IS NULL OR closed_on > '%d-09-01') AND name NOT LIKE '%%陈寔路学校'",
                  y, y);
-        int64_t open = num(d, sql);
+        int64_t open = fx_num(d->db, sql);
         snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM stat_records WHERE year = %d", y);
         assert_true(open > 300);
-        assert_int_equal(num(d, sql), open);
+        assert_int_equal(fx_num(d->db, sql), open);
         snprintf(sql, sizeof sql,
                  "SELECT COUNT(*) FROM stat_records r JOIN schools s ON s.id = r.school_id "
                  "WHERE r.year = %d AND (r.school_type <> s.type OR r.path <> s.path)",
                  y);
-        assert_int_equal(num(d, sql), 0);
+        assert_int_equal(fx_num(d->db, sql), 0);
         /* one round per year, every record in it */
         snprintf(sql, sizeof sql,
                  "SELECT COUNT(*) FROM stat_records r JOIN stat_rounds o ON o.id = r.round_id "
                  "WHERE r.year = %d AND o.year = %d AND o.deadline = '%d-09-20'",
                  y, y, y);
-        assert_int_equal(num(d, sql), open);
+        assert_int_equal(fx_num(d->db, sql), open);
     }
     /* the schools 撤并 in 2021 have 2019 and 2020 only */
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM schools WHERE status = '撤并'"), 4);
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM stat_records r JOIN schools s ON s.id = "
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM schools WHERE status = '撤并'"), 4);
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM stat_records r JOIN schools s ON s.id = "
                             "r.school_id WHERE s.status = '撤并' AND r.year < 2021"),
                      8);
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM stat_records r JOIN schools s ON s.id = "
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM stat_records r JOIN schools s ON s.id = "
                             "r.school_id WHERE s.status = '撤并' AND r.year = 2021"),
                      0);
     /* every record is filled: stages and the school-wide part */
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM stat_records r WHERE (SELECT COUNT(*) FROM "
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM stat_records r WHERE (SELECT COUNT(*) FROM "
                             "stat_values v WHERE v.record_id = r.id) < 40"),
                      0);
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM stat_rounds"), 3);
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM stat_rounds WHERE status = '进行中'"), 1);
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM stat_rounds WHERE name = '2021学年教育事业统计' "
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM stat_rounds"), 3);
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM stat_rounds WHERE status = '进行中'"), 1);
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM stat_rounds WHERE name = '2021学年教育事业统计' "
                             "AND school_types LIKE '%幼儿园%' AND school_types LIKE '%教学点%'"),
                      1);
     /* one summary audit row per year, saying so; none per record */
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM audit_log WHERE entity = 'stat_record' AND "
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM audit_log WHERE entity = 'stat_record' AND "
                             "action = 'import' AND after_json LIKE '%汇总记录%'"),
                      3);
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM audit_log WHERE entity = 'stat_record' AND "
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM audit_log WHERE entity = 'stat_record' AND "
                             "action <> 'import'"),
                      0);
 }
@@ -145,28 +90,28 @@ static void test_three_years(void **state)
 static void test_statuses(void **state)
 {
     stdemo_db *d = *state;
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM stat_records WHERE year < 2021 AND (status <> "
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM stat_records WHERE year < 2021 AND (status <> "
                             "'已通过' OR reviewed_at IS NULL OR reviewed_by IS NULL)"),
                      0);
-    int64_t all = num(d, "SELECT COUNT(*) FROM stat_records WHERE year = 2021");
-    int64_t approved = num(d, "SELECT COUNT(*) FROM stat_records WHERE year = 2021 AND status = "
+    int64_t all = fx_num(d->db, "SELECT COUNT(*) FROM stat_records WHERE year = 2021");
+    int64_t approved = fx_num(d->db, "SELECT COUNT(*) FROM stat_records WHERE year = 2021 AND status = "
                               "'已通过'");
-    int64_t submitted = num(d, "SELECT COUNT(*) FROM stat_records WHERE year = 2021 AND status = "
+    int64_t submitted = fx_num(d->db, "SELECT COUNT(*) FROM stat_records WHERE year = 2021 AND status = "
                                "'已提交'");
-    int64_t drafts = num(d, "SELECT COUNT(*) FROM stat_records WHERE year = 2021 AND status = "
+    int64_t drafts = fx_num(d->db, "SELECT COUNT(*) FROM stat_records WHERE year = 2021 AND status = "
                             "'草稿'");
     assert_true(approved > all * 7 / 10);
     assert_true(submitted >= 10 && submitted < all / 4);
     assert_true(drafts >= 3 && drafts <= 8);
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM stat_records WHERE year = 2021 AND status = "
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM stat_records WHERE year = 2021 AND status = "
                             "'已退回' AND review_comment IS NOT NULL AND review_comment <> '' "
                             "AND reviewed_at > submitted_at"),
                      2);
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM stat_records WHERE status = '草稿' AND "
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM stat_records WHERE status = '草稿' AND "
                             "submitted_at IS NOT NULL"),
                      0);
     /* submitted by the school's own administrator */
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM stat_records r LEFT JOIN users u ON u.id = "
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM stat_records r LEFT JOIN users u ON u.id = "
                             "r.submitted_by WHERE r.status <> '草稿' AND (u.school_id IS NULL OR "
                             "u.school_id <> r.school_id)"),
                      0);
@@ -177,8 +122,8 @@ static void test_statuses(void **state)
 static void test_public_shares(void **state)
 {
     stdemo_db *d = *state;
-    json_t *kg = rows(
-        d, "SELECT SUM(CASE WHEN s.nature = '公办' THEN " V(
+    json_t *kg = fx_rows(
+        d->db, "SELECT SUM(CASE WHEN s.nature = '公办' THEN " V(
                "capacity") " ELSE 0 "
                            "END) AS pub, SUM(" V("capacity") ") AS total FROM stat_records r JOIN "
                                                              "schools s ON s.id = r.school_id "
@@ -191,8 +136,8 @@ static void test_public_shares(void **state)
 
     /* high-school places: a 高级中学's capacity, else the senior pupils'
      * share of the capacity */
-    json_t *high = rows(
-        d,
+    json_t *high = fx_rows(
+        d->db,
         "SELECT s.nature, s.type, " V("capacity") " AS cap, " V("senior_pupils") " AS senior, " V(
             "primary_pupils") " + " V("junior_pupils") " + " V("senior_pupils") " AS pupils FROM "
                                                                                 "stat_records r "
@@ -230,7 +175,7 @@ static void test_public_shares(void **state)
 static void test_rules(void **state)
 {
     stdemo_db *d = *state;
-    json_t *list = rows(d, "SELECT school_id, year, school_type, status FROM stat_records ORDER BY "
+    json_t *list = fx_rows(d->db, "SELECT school_id, year, school_type, status FROM stat_records ORDER BY "
                            "year, school_id");
     size_t i;
     json_t *row;
@@ -284,7 +229,7 @@ static void test_rules(void **state)
 static void test_totals(void **state)
 {
     stdemo_db *d = *state;
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM stat_records r WHERE r.school_type = '小学' "
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM stat_records r WHERE r.school_type = '小学' "
                             "AND " V("primary_pupils") " <> " V("primary_pupils_g1") " + " V("prima"
                                                                                              "ry_"
                                                                                              "pupil"
@@ -295,16 +240,16 @@ static void test_totals(void **state)
                                                                                                 " " V("primary_pupils_g6")),
                      0);
     assert_int_equal(
-        num(d, "SELECT COUNT(*) FROM stat_records r WHERE " V("junior_classes") " <> " V(
+        fx_num(d->db, "SELECT COUNT(*) FROM stat_records r WHERE " V("junior_classes") " <> " V(
                    "junior_classes_g7") " + " V("junior_classes_g8") " + " V("junior_classes_g9")),
         0);
     assert_int_equal(
-        num(d,
+        fx_num(d->db,
             "SELECT COUNT(*) FROM stat_records r WHERE " V("kg_children") " <> " V("kg_children_"
                                                                                    "small") " + " V(
                 "kg_children_middle") " + " V("kg_children_large") " + " V("kg_children_mixed")),
         0);
-    assert_int_equal(num(d,
+    assert_int_equal(fx_num(d->db,
                          "SELECT COUNT(*) FROM stat_records r WHERE " V("primary_girls") " > " V("p"
                                                                                                  "r"
                                                                                                  "i"
@@ -322,7 +267,7 @@ static void test_totals(void **state)
                              "junior_girls") " > " V("junior_pupils") " OR " V("kg_girls") " > " V("kg_children")),
                      0);
     assert_int_equal(
-        num(d,
+        fx_num(d->db,
             "SELECT COUNT(*) FROM stat_records r WHERE " V("teachers_total") " > " V("staff_total") " OR " V("teachers_pe") " + " V("teachers_music") " + " V("teachers_art") " + " V("teachers_chinese") " + " V("teachers_math") " + " V(
                 "teachers_english") " + " V("teachers_science") " + " V("teachers_it") " + " V("tea"
                                                                                                "che"
@@ -332,7 +277,7 @@ static void test_totals(void **state)
         0);
     /* 学历 adds up to the teachers, but in the one draft with a typo */
     assert_true(
-        num(d,
+        fx_num(d->db,
             "SELECT COUNT(*) FROM stat_records r WHERE " V("teachers_total") " <> " V("teachers_"
                                                                                       "postgrad") " + " V(
                 "teachers_bachelor") " + " V("teachers_college") " + " V("teachers_highschool") " A"
@@ -349,7 +294,7 @@ static void test_totals(void **state)
                                                                                                 "'") <=
         1);
     assert_int_equal(
-        num(d,
+        fx_num(d->db,
             "SELECT COUNT(*) FROM stat_records r WHERE " V("teachers_total") " <> " V("teachers_"
                                                                                       "postgrad") " + " V(
                 "teachers_bachelor") " + " V("teachers_college") " + " V("teachers_highschool") " A"
@@ -367,7 +312,7 @@ static void test_totals(void **state)
         0);
     /* lunch mode agrees with the canteen */
     assert_int_equal(
-        num(d, "SELECT COUNT(*) FROM stat_records r JOIN stat_values l ON "
+        fx_num(d->db, "SELECT COUNT(*) FROM stat_records r JOIN stat_values l ON "
                "l.record_id = r.id AND l.field = 'lunch_mode' WHERE (" V(
                    "has_canteen") " = 1) <> (l.text IN ('自办食堂', '委托餐饮企业经营食堂'))"),
         0);
@@ -379,8 +324,8 @@ static void test_town_and_village(void **state)
 {
     stdemo_db *d = *state;
     json_t *list =
-        rows(
-            d, "SELECT s.area, SUM(" V("primary_pupils") ") AS pupils, SUM(" V("primary_classes") ") AS classes, SUM(" V(
+        fx_rows(
+            d->db, "SELECT s.area, SUM(" V("primary_pupils") ") AS pupils, SUM(" V("primary_classes") ") AS classes, SUM(" V(
                    "teachers_pe") " + " V("teachers_music") " + " V("teachers_art") ") AS pe_art, "
                                                                                     "SUM(" V("prima"
                                                                                              "ry_"
@@ -414,12 +359,12 @@ static void test_town_and_village(void **state)
     assert_true(pe_art[2] < pe_art[0]);
     assert_true(pe_art[2] < 0.9 && pe_art[0] >= 0.9);
     /* 超大班额 fall year by year, none outside 城区 */
-    int64_t h2019 = num(d, "SELECT SUM(" V("primary_classes_66plus") " + " V(
+    int64_t h2019 = fx_num(d->db, "SELECT SUM(" V("primary_classes_66plus") " + " V(
                                "junior_classes_66plus") ") FROM stat_records r WHERE year = 2019");
-    int64_t h2021 = num(d, "SELECT SUM(" V("primary_classes_66plus") " + " V(
+    int64_t h2021 = fx_num(d->db, "SELECT SUM(" V("primary_classes_66plus") " + " V(
                                "junior_classes_66plus") ") FROM stat_records r WHERE year = 2021");
     assert_true(h2021 >= 1 && h2021 < h2019);
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM stat_records r JOIN schools s ON s.id = "
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM stat_records r JOIN schools s ON s.id = "
                             "r.school_id WHERE s.area <> '城区' AND " V(
                                 "primary_classes_66plus") " + " V("junior_classes_66plus") " > 0"),
                      0);
@@ -429,7 +374,7 @@ static void test_town_and_village(void **state)
 static void test_cohorts(void **state)
 {
     stdemo_db *d = *state;
-    json_t *list = rows(d,
+    json_t *list = fx_rows(d->db,
                         "SELECT s.area, SUM(CASE WHEN r.year = 2020 THEN " V("primary_pupils_g1") " ELSE 0 END) AS g1, SUM(CASE WHEN r.year = 2021 THEN " V(
                             "primary_pupils_g2") " ELSE 0 END) AS g2, SUM(CASE WHEN r.year = "
                                                  "2019 THEN " V(
@@ -505,12 +450,12 @@ static void test_same_seed(void **state)
     stdemo_db *d = *state, *again = stdemo_new(2021, 1), *other = stdemo_new(7, 1);
     int differs = 0;
     for (size_t i = 0; i < sizeof fingerprint_sql / sizeof fingerprint_sql[0]; i++) {
-        assert_int_equal(num(d, fingerprint_sql[i]), num(again, fingerprint_sql[i]));
-        differs += num(d, fingerprint_sql[i]) != num(other, fingerprint_sql[i]);
+        assert_int_equal(fx_num(d->db, fingerprint_sql[i]), fx_num(again->db, fingerprint_sql[i]));
+        differs += fx_num(d->db, fingerprint_sql[i]) != fx_num(other->db, fingerprint_sql[i]);
     }
     assert_true(differs > 0);
-    stdemo_free(again);
-    stdemo_free(other);
+    fx_demo_free(again);
+    fx_demo_free(other);
 }
 
 /* --------------------------------------------------------- the benchmark */
@@ -521,21 +466,21 @@ static void test_bulk(void **state)
     stdemo_db *d = stdemo_new(2021, 3);
     char err[256] = "";
     stats_bulk_counts n = {0, 0};
-    int64_t before = num(d, "SELECT COUNT(*) FROM stat_records WHERE year = 2021");
+    int64_t before = fx_num(d->db, "SELECT COUNT(*) FROM stat_records WHERE year = 2021");
     assert_int_equal(stats_demo_bulk(d->db, 2021, &n, err, sizeof err), STORE_OK);
-    int64_t open = num(d, "SELECT COUNT(*) FROM schools WHERE COALESCE(founded_year, 0) <= 2021 "
+    int64_t open = fx_num(d->db, "SELECT COUNT(*) FROM schools WHERE COALESCE(founded_year, 0) <= 2021 "
                           "AND (closed_on IS NULL OR closed_on > '2021-09-01') AND name NOT LIKE "
                           "'%陈寔路学校'");
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM stat_records WHERE year = 2021"), open);
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM stat_records WHERE year = 2021"), open);
     assert_int_equal(n.records, open - before);
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM stat_values v JOIN stat_records r ON r.id = "
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM stat_values v JOIN stat_records r ON r.id = "
                             "v.record_id WHERE r.status = '已提交' AND r.year = 2021 AND "
                             "r.submitted_by IS NULL"),
                      n.values);
     /* one round per county; the shares hold in every county */
-    assert_int_equal(num(d, "SELECT COUNT(*) FROM stat_rounds WHERE year = 2021"), 3);
-    json_t *kg = rows(
-        d, "SELECT SUBSTR(r.path, 1, 7) AS county, SUM(CASE WHEN s.nature = '公办' "
+    assert_int_equal(fx_num(d->db, "SELECT COUNT(*) FROM stat_rounds WHERE year = 2021"), 3);
+    json_t *kg = fx_rows(
+        d->db, "SELECT SUBSTR(r.path, 1, 7) AS county, SUM(CASE WHEN s.nature = '公办' "
            "THEN " V("capacity") " ELSE 0 END) * 1.0 / SUM(" V(
                "capacity") ") AS "
                            "share FROM stat_records r JOIN schools s ON s.id = r.school_id WHERE "
@@ -546,7 +491,7 @@ static void test_bulk(void **state)
     json_array_foreach(kg, i, row) assert_true(fabs(real_of(row, "share") - 0.187) < 0.0005);
     json_decref(kg);
     /* the records pass the rules */
-    json_t *list = rows(d, "SELECT school_id, school_type FROM stat_records WHERE year = 2021 AND "
+    json_t *list = fx_rows(d->db, "SELECT school_id, school_type FROM stat_records WHERE year = 2021 AND "
                            "status = '已提交' AND submitted_by IS NULL ORDER BY id LIMIT 60");
     json_array_foreach(list, i, row)
     {
@@ -569,7 +514,7 @@ static void test_bulk(void **state)
     /* a second run finds nothing left to do */
     assert_int_equal(stats_demo_bulk(d->db, 2021, &n, err, sizeof err), STORE_OK);
     assert_int_equal(n.records, 0);
-    stdemo_free(d);
+    fx_demo_free(d);
 }
 
 static int group_setup(void **state)
@@ -577,12 +522,6 @@ static int group_setup(void **state)
     if (password_init() != 0)
         return -1;
     *state = stdemo_new(2021, 1);
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    stdemo_free(*state);
     return 0;
 }
 
@@ -595,5 +534,5 @@ int main(void)
         cmocka_unit_test(test_cohorts),       cmocka_unit_test(test_same_seed),
         cmocka_unit_test(test_bulk),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, fx_demo_teardown);
 }

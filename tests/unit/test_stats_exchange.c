@@ -11,70 +11,24 @@
  * Tree: 河南省 > 许昌市 > 长葛市 (county) > 大周镇 (town) > 小学 A, 小学 B,
  * 初中 C. Year 2021, the catalogue of migrations/006.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "fixture.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "domain/org.h"
-#include "domain/schools.h"
 #include "domain/stats.h"
 #include "domain/stats_exchange.h"
 #include "io/xlsx_read.h"
-#include "store/store.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 
 #define YEAR 2021
 
 typedef struct fixture {
-    char dir[64];
-    char path[128];
-    store *s;
+    fx_store st;
     store_db *db;
     arena *a;
-    int64_t county, town, school_a, school_b, school_c;
-    char county_path[32], path_a[48];
+    fx_tree tree;
+    int64_t school_a, school_b, school_c;
+    char path_a[48];
 } fixture;
-
-static int64_t fx_org(fixture *f, int64_t parent, const char *level, const char *name,
-                      const char *kind, char *path_out)
-{
-    int64_t id = 0;
-    char *path = NULL;
-    assert_int_equal(org_create(f->db, parent, level, name, kind, &id, &path), STORE_OK);
-    if (path_out)
-        strcpy(path_out, path);
-    free(path);
-    return id;
-}
-
-static int64_t fx_school(fixture *f, const char *code, const char *name, const char *type,
-                         char *path_out)
-{
-    refusal e = {0};
-    int64_t id = 0;
-    json_t *rec = json_pack("{ss ss ss ss ss sI}", "code", code, "name", name, "type", type,
-                            "nature", "公办", "area", "乡村", "town_id", (json_int_t)f->town);
-    int rc = schools_create(f->db, NULL, NULL, rec, "1990-09-01", 0, &id, &e);
-    json_decref(rec);
-    if (rc != STORE_OK)
-        fail_msg("schools_create: %d %s", rc, e.status ? e.message : db_errmsg(f->db));
-    if (path_out) {
-        json_t *row = NULL;
-        sval p[] = {SV_I(id)};
-        assert_int_equal(db_query_one(f->db, "SELECT path FROM schools WHERE id = ?", p, 1, &row),
-                         STORE_OK);
-        strcpy(path_out, json_string_value(json_object_get(row, "path")));
-        json_decref(row);
-    }
-    return id;
-}
 
 static void fx_save(fixture *f, int64_t school, json_t *values)
 {
@@ -88,27 +42,15 @@ static void fx_save(fixture *f, int64_t school, json_t *values)
 static int fx_setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    char *err = NULL;
     assert_non_null(f);
     log_set_quiet(1);
-    strcpy(f->dir, "/tmp/edubureau-exch-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    f->s = store_open(f->path, 1, &err);
-    if (!f->s)
-        fail_msg("store_open: %s", err ? err : "?");
-    if (store_migrate(f->s, &err) != STORE_OK)
-        fail_msg("store_migrate: %s", err ? err : "?");
-    f->db = store_acquire(f->s);
+    f->db = fx_store_open(&f->st, "exch");
     f->a = arena_new();
     assert_int_equal(db_begin(f->db), STORE_OK);
-    int64_t province = fx_org(f, 0, "province", "河南省", NULL, NULL);
-    int64_t city = fx_org(f, province, "city", "许昌市", NULL, NULL);
-    f->county = fx_org(f, city, "county", "长葛市", NULL, f->county_path);
-    f->town = fx_org(f, f->county, "town", "大周镇", "乡镇", NULL);
-    f->school_a = fx_school(f, "4110820001", "大周镇第一小学", "小学", f->path_a);
-    f->school_b = fx_school(f, "4110820002", "大周镇第二小学", "小学", NULL);
-    f->school_c = fx_school(f, "4110820003", "大周镇初级中学", "初中", NULL);
+    fx_tree_build(f->db, &f->tree);
+    f->school_a = fx_school(f->db, f->tree.town, "4110820001", "大周镇第一小学", "小学", f->path_a);
+    f->school_b = fx_school(f->db, f->tree.town, "4110820002", "大周镇第二小学", "小学", NULL);
+    f->school_c = fx_school(f->db, f->tree.town, "4110820003", "大周镇初级中学", "初中", NULL);
     fx_save(f, f->school_a, json_pack("{si si sb ss sf}", "books", 12000, "computers", 80,
                                       "has_canteen", 1, "lunch_mode", "自办食堂",
                                       "building_area", 5230.5));
@@ -122,32 +64,16 @@ static int fx_setup(void **state)
 static int fx_teardown(void **state)
 {
     fixture *f = *state;
-    char name[160];
-    const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
     arena_free(f->a);
-    store_release(f->s, f->db);
-    store_close(f->s);
-    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-        snprintf(name, sizeof name, "%s%s", f->path, suffixes[i]);
-        unlink(name);
-    }
-    rmdir(f->dir);
+    fx_store_close(&f->st);
     free(f);
     return 0;
 }
 
-static user_ctx fx_user(const char *role, const char *scope, const char *modules, int64_t school)
+/* User 99, named after its role. */
+static user_ctx role_user(const char *role, const char *scope, const char *modules, int64_t school)
 {
-    user_ctx u;
-    memset(&u, 0, sizeof u);
-    u.id = 99;
-    u.username = role;
-    u.name = role;
-    u.role = role;
-    u.scope_path = scope;
-    u.dept_modules = modules;
-    u.school_id = school;
-    return u;
+    return fx_user(99, role, role, scope, modules, school);
 }
 
 /* The whole 2021 workbook as the command line exports it. */
@@ -360,7 +286,7 @@ static void test_scope(void **state)
 {
     fixture *f = *state;
     const char *csv = "学校标识码,图书\n4110820001,12345\n4110820002,3000\n";
-    user_ctx school = fx_user(ROLE_SCHOOL, f->path_a, NULL, f->school_a);
+    user_ctx school = role_user(ROLE_SCHOOL, f->path_a, NULL, f->school_a);
     stats_import_result res;
     fx_import(f, &school, csv, strlen(csv), &res);
     assert_int_equal(res.nproblems, 1);
@@ -371,7 +297,7 @@ static void test_scope(void **state)
     stats_import_result_free(&res);
 
     /* a department without "stats" may import nothing */
-    user_ctx dept = fx_user(ROLE_DEPT, f->county_path, "schools", 0);
+    user_ctx dept = role_user(ROLE_DEPT, f->tree.county_path, "schools", 0);
     fx_import(f, &dept, csv, strlen(csv), &res);
     assert_int_equal(res.nproblems, 2);
     stats_import_result_free(&res);
@@ -400,7 +326,7 @@ static void test_many_schools(void **state)
     for (int i = 0; i < 40; i++) {
         snprintf(code, sizeof code, "41108201%02d", i);
         snprintf(name, sizeof name, "大周镇第%d小学", i + 10);
-        int64_t id = fx_school(f, code, name, "小学", NULL);
+        int64_t id = fx_school(f->db, f->tree.town, code, name, "小学", NULL);
         fx_save(f, id, i % 3 == 0 ? json_pack("{si sf ss}", "books", 100 + i, "building_area", 10.25 + i,
                                               "lunch_mode", i % 2 ? "自办食堂" : "无")
                                   : json_pack("{si}", "books", 100 + i));
@@ -415,7 +341,7 @@ static void test_many_schools(void **state)
     char *data = NULL;
     size_t len = 0;
     fx_export(f, &data, &len);
-    user_ctx county = fx_user(ROLE_ADMIN, f->county_path, NULL, 0);
+    user_ctx county = role_user(ROLE_ADMIN, f->tree.county_path, NULL, 0);
     const user_ctx *users[] = {NULL, &county};
     for (int k = 0; k < 2; k++) {
         stats_import_result res;

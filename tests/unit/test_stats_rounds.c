@@ -8,19 +8,9 @@
  * Tree: 河南省 /1/ > 许昌市 /1/2/ > 长葛市 /1/2/3/ > 大周镇 (4);
  *       许昌市 > 禹州市 /1/2/5/.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "fixture.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "domain/org.h"
 #include "domain/stats_rounds.h"
-#include "store/store.h"
 #include "util/clock.h"
 
 /* ------------------------------------------------------------ the helpers */
@@ -116,82 +106,36 @@ static void test_date_valid(void **state)
 /* ------------------------------------------------------------ the records */
 
 typedef struct fixture {
-    char dir[64];
-    char path[128];
-    store *s;
+    fx_store st;
     store_db *db;
-    int64_t province, county, town, other_county;
-    char province_path[32], county_path[32], town_path[32];
+    fx_tree tree;
+    int64_t other_county;
     user_ctx admin, dept, dept_other, leader, school, town_dept;
 } fixture;
 
-static int64_t fx_org(fixture *f, int64_t parent, const char *level, const char *name,
-                      const char *kind, char *path_out)
+/* A user named after its role, scoped to the unit org (scope its path). */
+static user_ctx role_user(int64_t id, const char *role, int64_t org, const char *scope,
+                          const char *modules)
 {
-    int64_t id = 0;
-    char *path = NULL;
-    assert_int_equal(org_create(f->db, parent, level, name, kind, &id, &path), STORE_OK);
-    if (path_out)
-        strcpy(path_out, path);
-    free(path);
-    return id;
-}
-
-static user_ctx fx_user(int64_t id, const char *role, int64_t org, const char *scope,
-                        const char *modules)
-{
-    user_ctx u;
-    memset(&u, 0, sizeof u);
-    u.id = id;
-    u.username = role;
-    u.name = role;
-    u.role = role;
+    user_ctx u = fx_user(id, role, role, scope, modules, 0);
     u.scope_org_id = org;
-    u.scope_path = scope;
-    u.dept_modules = modules;
     return u;
 }
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    char *err = NULL;
     assert_non_null(f);
-    strcpy(f->dir, "/tmp/edubureau-rounds-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    f->s = store_open(f->path, 1, &err);
-    if (!f->s || store_migrate(f->s, &err) != STORE_OK)
-        fail_msg("store: %s", err ? err : "?");
-    f->db = store_acquire(f->s);
-    f->province = fx_org(f, 0, "province", "河南省", NULL, f->province_path);
-    int64_t city = fx_org(f, f->province, "city", "许昌市", NULL, NULL);
-    f->county = fx_org(f, city, "county", "长葛市", NULL, f->county_path);
-    f->town = fx_org(f, f->county, "town", "大周镇", "乡镇", f->town_path);
-    f->other_county = fx_org(f, city, "county", "禹州市", NULL, NULL);
-    f->admin = fx_user(1, ROLE_ADMIN, f->province, f->province_path, NULL);
-    f->dept = fx_user(2, ROLE_DEPT, f->county, f->county_path, "schools,stats");
-    f->dept_other = fx_user(3, ROLE_DEPT, f->county, f->county_path, "safety");
-    f->leader = fx_user(4, ROLE_LEADER, f->county, f->county_path, NULL);
-    f->school = fx_user(5, ROLE_SCHOOL, f->town, f->town_path, NULL);
-    f->town_dept = fx_user(6, ROLE_DEPT, f->town, f->town_path, "stats");
+    f->db = fx_store_open(&f->st, "rounds");
+    fx_tree_build(f->db, &f->tree);
+    f->other_county = fx_org(f->db, f->tree.city, "county", "禹州市", NULL, NULL);
+    f->admin = role_user(1, ROLE_ADMIN, f->tree.province, f->tree.province_path, NULL);
+    f->dept = role_user(2, ROLE_DEPT, f->tree.county, f->tree.county_path, "schools,stats");
+    f->dept_other = role_user(3, ROLE_DEPT, f->tree.county, f->tree.county_path, "safety");
+    f->leader = role_user(4, ROLE_LEADER, f->tree.county, f->tree.county_path, NULL);
+    f->school = role_user(5, ROLE_SCHOOL, f->tree.town, f->tree.town_path, NULL);
+    f->town_dept = role_user(6, ROLE_DEPT, f->tree.town, f->tree.town_path, "stats");
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    char name[160];
-    const char *suffixes[] = {"", "-wal", "-shm"};
-    store_release(f->s, f->db);
-    store_close(f->s);
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(name, sizeof name, "%s%s", f->path, suffixes[i]);
-        unlink(name);
-    }
-    rmdir(f->dir);
-    free(f);
     return 0;
 }
 
@@ -220,14 +164,6 @@ static int try_create(fixture *f, const user_ctx *u, json_t *in, const char **fi
     return 0;
 }
 
-static int64_t count(fixture *f, const char *sql, int64_t id)
-{
-    int64_t n = -1;
-    sval p[] = {SV_I(id)};
-    assert_int_equal(db_query_int(f->db, sql, p, 1, &n), STORE_OK);
-    return n;
-}
-
 static void test_create_who(void **state)
 {
     fixture *f = *state;
@@ -249,13 +185,13 @@ static void test_create_who(void **state)
     assert_int_equal(try_create(f, &f->dept, round_body("任务", 2022, "小学|初中", "2022-10-01"),
                                 NULL, &id), 0);
     assert_int_equal(stats_rounds_load(f->db, id, &o, &path), STORE_OK);
-    assert_string_equal(path, f->county_path);
-    assert_int_equal(json_integer_value(json_object_get(o, "county_org_id")), f->county);
+    assert_string_equal(path, f->tree.county_path);
+    assert_int_equal(json_integer_value(json_object_get(o, "county_org_id")), f->tree.county);
     assert_string_equal(json_string_value(json_object_get(o, "status")), "进行中");
     assert_int_equal(json_array_size(json_object_get(o, "school_types")), 2);
     json_decref(o);
     free(path);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE entity = 'stat_round' AND "
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM audit_log WHERE entity = 'stat_round' AND "
                               "entity_id = ? AND action = 'create'",
                            id),
                      1);
@@ -263,7 +199,7 @@ static void test_create_who(void **state)
     assert_int_equal(try_create(f, &f->admin, round_body("全省", 2022, "幼儿园", "2022-10-01"),
                                 NULL, &id), 0);
     assert_int_equal(stats_rounds_load(f->db, id, &o, &path), STORE_OK);
-    assert_string_equal(path, f->province_path);
+    assert_string_equal(path, f->tree.province_path);
     json_decref(o);
     free(path);
 }
@@ -304,7 +240,7 @@ static void test_create_validation(void **state)
     json_object_set_new(in, "note", json_integer(1));
     assert_int_equal(try_create(f, &f->dept, in, &field, NULL), 400);
     assert_string_equal(field, "note");
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM stat_rounds WHERE id > ?", 0), 0);
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM stat_rounds WHERE id > ?", 0), 0);
 }
 
 static void test_overlap(void **state)
@@ -317,7 +253,7 @@ static void test_overlap(void **state)
     /* a repeated type counts once */
     assert_int_equal(try_create(f, &f->dept, round_body("一", 2022, "小学|初中|小学",
                                                         "2022-10-01"), NULL, &first), 0);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM stat_rounds WHERE id = ? AND "
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM stat_rounds WHERE id = ? AND "
                               "school_types = '小学|初中'",
                            first),
                      1);
@@ -363,7 +299,7 @@ static void test_patch(void **state)
     assert_string_equal(json_string_value(json_object_get(o, "name")), "新名称");
     assert_string_equal(json_string_value(json_object_get(o, "deadline")), "2022-10-15");
     json_decref(o);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE entity = 'stat_round' AND "
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM audit_log WHERE entity = 'stat_round' AND "
                               "entity_id = ? AND action = 'update'",
                            id),
                      1);
@@ -371,7 +307,7 @@ static void test_patch(void **state)
     in = json_pack("{ss}", "deadline", "2022-10-15");
     assert_int_equal(stats_rounds_patch(f->db, &f->dept, NULL, id, in, &e), STORE_OK);
     json_decref(in);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE entity = 'stat_round' AND "
+    assert_int_equal(fx_count(f->db, "SELECT COUNT(*) FROM audit_log WHERE entity = 'stat_round' AND "
                               "entity_id = ? AND action = 'update'",
                            id),
                      1);
@@ -413,10 +349,10 @@ int main(void)
         cmocka_unit_test(test_late),
         cmocka_unit_test(test_today_utc8),
         cmocka_unit_test(test_date_valid),
-        cmocka_unit_test_setup_teardown(test_create_who, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_create_validation, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_overlap, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_patch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_who, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_create_validation, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_overlap, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_patch, setup, fx_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
