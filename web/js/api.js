@@ -34,23 +34,30 @@ export function qs(params) {
 
 const STATUS_MESSAGES = {
   400: '请求有误', 401: '未登录或会话已过期', 403: '无权限', 404: '记录不存在',
-  409: '数据冲突', 413: '提交内容过大', 423: '账号已锁定', 500: '服务器内部错误',
+  409: '数据冲突', 413: '提交内容过大', 415: '不支持的文件类型', 423: '账号已锁定', 500: '服务器内部错误',
 };
 
 async function errorOf(res) {
   let body = null;
   try { body = await res.json(); } catch (e) { body = null; }
   const e = body && body.error ? body.error : {};
-  return new ApiError(res.status, e.code, e.message || STATUS_MESSAGES[res.status] || ('请求失败（' + res.status + '）'), e.field);
+  const err = new ApiError(res.status, e.code, e.message || STATUS_MESSAGES[res.status] || ('请求失败（' + res.status + '）'), e.field);
+  // a refused submission or import lists every problem beside "error"
+  err.problems = body && Array.isArray(body.problems) ? body.problems : null;
+  return err;
 }
 
-// request(method, path, body?, {quiet}) -> parsed JSON. quiet: do not emit
-// session events (used for the first GET /api/me and for login itself).
+// request(method, path, body?, {quiet, raw}) -> parsed JSON. quiet: do not emit
+// session events (used for the first GET /api/me and for login itself). raw:
+// body is a File/Blob sent as it is (uploads), with its own type.
 export async function request(method, path, body, opts) {
   const o = opts || {};
   const headers = { Accept: 'application/json' };
   const init = { method, headers, credentials: 'same-origin' };
-  if (body !== undefined && body !== null) {
+  if (o.raw) {
+    headers['Content-Type'] = (body && body.type) || 'application/octet-stream';
+    init.body = body;
+  } else if (body !== undefined && body !== null) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -78,6 +85,9 @@ export async function request(method, path, body, opts) {
 export const get = (path, params, opts) => request('GET', path + qs(params), null, opts);
 export const post = (path, body, opts) => request('POST', path, body === undefined ? {} : body, opts);
 export const patch = (path, body) => request('PATCH', path, body);
+export const put = (path, body) => request('PUT', path, body);
+// upload(path, file): POST a File/Blob as the raw body.
+export const upload = (path, file) => request('POST', path, file, { raw: true });
 
 // download(url): fetch a file (xlsx export) and save it under the server's
 // file name; errors are thrown as ApiError like any other call.

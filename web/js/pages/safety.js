@@ -63,7 +63,8 @@
 //   台账               #/safety/ledger?school_id=&from=&to=: .print-doc[data-testid="ledger"],
 //                     [data-testid="print"]; from a school's page [data-testid="safety-ledger"]
 
-import { get, ApiError } from '../api.js';
+import { get, upload, qs } from '../api.js';
+import { moduleAccess } from '../access.js';
 import { h, pageHead, badge, dash, toast } from '../ui.js';
 
 export const HAZARD_STATUSES = ['已登记', '整改中', '待验收', '已销号'];
@@ -120,36 +121,8 @@ export function toNum(v) { return v === '' || v === undefined || v === null ? un
 
 // ---- who may write --------------------------------------------------------------
 
-let deptsPromise = null;
-function departments() {
-  if (!deptsPromise) {
-    deptsPromise = get('/api/departments').then((r) => r.items || []).catch((e) => { deptsPromise = null; throw e; });
-  }
-  return deptsPromise;
-}
-function listed(modules, m) {
-  if (Array.isArray(modules)) return modules.includes(m);
-  return String(modules || '').split(/[\s,，]+/).includes(m);
-}
-
-// safetyAccess(user) -> Promise<{write, bureau, school}>: write = may register
-// and take steps (the server still decides each one); bureau = 安全稳定股 or
-// 系统管理员; school = a 学校管理员 (their school is fixed in forms).
-export async function safetyAccess(user) {
-  const role = user && user.role;
-  if (role === 'admin') return { write: true, bureau: true, school: false };
-  if (role === 'school') return { write: true, bureau: false, school: true };
-  if (role === 'dept') {
-    try {
-      const mine = (await departments()).find((d) => String(d.id) === String(user.dept_id));
-      const has = !!mine && listed(mine.modules, 'safety');
-      return { write: has, bureau: has, school: false };
-    } catch (e) {
-      return { write: false, bureau: false, school: false };
-    }
-  }
-  return { write: false, bureau: false, school: false };
-}
+// the menu's view of who may write (access.js); the server decides
+export const safetyAccess = (user) => moduleAccess(user, 'safety');
 
 // ---- categories ------------------------------------------------------------------
 
@@ -208,27 +181,8 @@ export function periodPicker(period, onChange) {
 
 // uploadPhoto(hazardId, file, kind) -> the photo object. The raw file is the
 // body (Content-Type = the file's type); errors as ApiError (415, 413, 409...).
-export async function uploadPhoto(hazardId, file, kind) {
-  let csrf = '';
-  try { csrf = (await get('/api/me')).csrf || ''; } catch (e) { throw e; }
-  let res;
-  try {
-    res = await fetch('/api/hazards/' + encodeURIComponent(hazardId) + '/photos?kind=' + encodeURIComponent(kind)
-      + '&name=' + encodeURIComponent(file.name || ''), {
-      method: 'POST', credentials: 'same-origin', body: file,
-      headers: { 'X-CSRF-Token': csrf, 'Content-Type': file.type || 'application/octet-stream', Accept: 'application/json' },
-    });
-  } catch (e) {
-    throw new ApiError(0, 'network', '无法连接服务器，请检查网络');
-  }
-  let body = null;
-  try { body = await res.json(); } catch (e) { body = null; }
-  if (!res.ok) {
-    const e = body && body.error ? body.error : {};
-    const dflt = { 413: '图片超过 10 MB', 415: '仅支持 JPEG 或 PNG 图片', 409: '照片数量已达上限', 403: '无权限', 404: '记录不存在' };
-    throw new ApiError(res.status, e.code, e.message || dflt[res.status] || ('上传失败（' + res.status + '）'), e.field);
-  }
-  return body || {};
+export function uploadPhoto(hazardId, file, kind) {
+  return upload('/api/hazards/' + encodeURIComponent(hazardId) + '/photos' + qs({ kind, name: file.name || '' }), file);
 }
 
 // ---- charts ----------------------------------------------------------------------

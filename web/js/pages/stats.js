@@ -50,7 +50,8 @@
 //   首页           [data-testid="stats-summary"] table: tr[data-stage="小学"] td[data-col="pupils"],
 //                 .change.up / .change.down arrows; #chart-stats-pupils
 
-import { get, ApiError } from '../api.js';
+import { get, request } from '../api.js';
+import { moduleAccess } from '../access.js';
 import { h, badge, toast, modal, textarea, field, formError, confirmBox, clear } from '../ui.js';
 
 export const RECORD_STATUSES = ['未填报', '草稿', '已提交', '已退回', '已通过'];
@@ -108,35 +109,8 @@ export function failed(err) { toast((err && err.message) || '操作失败', 'err
 
 // ---- who may write --------------------------------------------------------------
 
-let deptsPromise = null;
-function departments() {
-  if (!deptsPromise) {
-    deptsPromise = get('/api/departments').then((r) => r.items || []).catch((e) => { deptsPromise = null; throw e; });
-  }
-  return deptsPromise;
-}
-function listed(modules, m) {
-  if (Array.isArray(modules)) return modules.includes(m);
-  return String(modules || '').split(/[\s,，|]+/).includes(m);
-}
-
-// statsAccess(user) -> Promise<{write, bureau, school}>: bureau = 系统管理员 or a
-// 股室 with the module "stats" (reviews, rounds); school = a 学校管理员 (own school).
-export async function statsAccess(user) {
-  const role = user && user.role;
-  if (role === 'admin') return { write: true, bureau: true, school: false };
-  if (role === 'school') return { write: true, bureau: false, school: true };
-  if (role === 'dept') {
-    try {
-      const mine = (await departments()).find((d) => String(d.id) === String(user.dept_id));
-      const has = !!mine && listed(mine.modules, 'stats');
-      return { write: has, bureau: has, school: false };
-    } catch (e) {
-      return { write: false, bureau: false, school: false };
-    }
-  }
-  return { write: false, bureau: false, school: false };
-}
+// the menu's view of who may write (access.js); the server decides
+export const statsAccess = (user) => moduleAccess(user, 'stats');
 
 // The open round (进行中, latest year), else the latest round, or null.
 export async function openRound() {
@@ -150,45 +124,13 @@ export async function openRound() {
   }
 }
 
-// ---- requests that keep "problems" -------------------------------------------------
+// ---- requests ---------------------------------------------------------------------
 
-async function csrf() {
-  const me = await get('/api/me');
-  return me.csrf || '';
-}
-
-// call(method, path, body, raw) -> parsed JSON; errors are ApiError with
-// .problems (the array beside "error", when the server sends one). body is
-// JSON unless raw is true (then a Blob/File sent as it is).
-export async function call(method, path, body, raw) {
-  const headers = { Accept: 'application/json', 'X-CSRF-Token': await csrf() };
-  const init = { method, headers, credentials: 'same-origin' };
-  if (raw) {
-    headers['Content-Type'] = 'application/octet-stream';
-    init.body = body;
-  } else if (body !== undefined && body !== null) {
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  let res;
-  try {
-    res = await fetch(path, init);
-  } catch (e) {
-    throw new ApiError(0, 'network', '无法连接服务器，请检查网络');
-  }
-  const text = await res.text();
-  let data = null;
-  try { data = text ? JSON.parse(text) : {}; } catch (e) { data = null; }
-  if (!res.ok) {
-    const e = data && data.error ? data.error : {};
-    const dflt = { 400: '请求有误', 403: '无权限', 404: '记录不存在', 409: '数据冲突', 413: '文件过大', 500: '服务器内部错误' };
-    const err = new ApiError(res.status, e.code, e.message || dflt[res.status] || ('请求失败（' + res.status + '）'), e.field);
-    err.problems = data && Array.isArray(data.problems) ? data.problems : null;
-    if (res.status === 401) { location.reload(); }
-    throw err;
-  }
-  if (data === null) throw new ApiError(res.status, 'bad_reply', '服务器返回的数据无法解析');
-  return data;
+// call(method, path, body, raw) -> parsed JSON through the one wrapper (api.js);
+// errors are ApiError with .problems when the server lists them. raw: body is
+// a File/Blob sent as it is (imports).
+export function call(method, path, body, raw) {
+  return request(method, path, body, raw ? { raw: true } : undefined);
 }
 
 // ---- CSV download (client side) -----------------------------------------------------------
