@@ -27,6 +27,8 @@
 #include "auth/access.h"
 #include "auth/password.h"
 #include "domain/demo_gen.h"
+#include "domain/eval.h"
+#include "domain/plan.h"
 #include "domain/org.h"
 #include "domain/safety_demo.h"
 #include "domain/schools.h"
@@ -132,7 +134,7 @@ static const struct demo_dept {
     {"jichu", "基础教育股", "schools,stats"}, {"anquan", "安全稳定股", "safety"},
     {"renshi", "人事股", "workforce"},        {"jicai", "计划财务股", "projects"},
     {"jiaoyan", "教研室", "quality"},         {"dangjian", "党建办", "party"},
-    {"duda", "督导室", "eval"},
+    {"duda", "督导室", "eval,plan"},
 };
 
 /* The bureau's demo users (dept: index into demo_depts, -1 none). */
@@ -144,7 +146,9 @@ static const struct demo_user {
 } demo_users[] = {
     {"admin", "系统管理员", ROLE_ADMIN, -1}, {"leader", "刘建国", ROLE_LEADER, -1},
     {"jijiao", "王晓燕", ROLE_DEPT, 0},      {"anquan", "张卫东", ROLE_DEPT, 1},
-    {"renshi", "陈丽华", ROLE_DEPT, 2},      {"audit", "审计员", ROLE_AUDITOR, -1},
+    {"renshi", "陈丽华", ROLE_DEPT, 2},      {"jicai", "李志强", ROLE_DEPT, 3},
+    {"jiaoyan", "赵明", ROLE_DEPT, 4},       {"duda", "孙红梅", ROLE_DEPT, 6},
+    {"audit", "审计员", ROLE_AUDITOR, -1},
 };
 
 /* ------------------------------------------------------------- generator */
@@ -571,6 +575,12 @@ static int demo_all(demo_state *g, uint64_t seed, int counties)
     /* 长葛市's 基表 of 2019-2021 with their rounds. */
     if (rc == STORE_OK)
         rc = stats_demo_generate(g->db, seed, g->county_id, g->err, sizeof g->err);
+    /* Its population aged 3-5 and its own evaluation targets (评估). */
+    if (rc == STORE_OK)
+        rc = eval_demo_generate(g->db, seed, g->county_id, g->err, sizeof g->err);
+    /* Its 2022 work plan "三五·三一" with targets and progress (目标). */
+    if (rc == STORE_OK)
+        rc = plan_demo_generate(g->db, g->county_id, g->err, sizeof g->err);
     /* The schools' users were made with the county; no users below. */
     g->password_hash = NULL;
     char county[32], city_name[32];

@@ -48,5 +48,7 @@ extern const route safety_routes[];
 extern const route stats_routes[];
 extern const route stats_rounds_routes[];
 extern const route stats_exchange_routes[];
+extern const route eval_routes[];
+extern const route plan_routes[];
 
 #endif

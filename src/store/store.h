@@ -38,6 +38,13 @@ typedef struct sval {
 #define SV_T(x) ((sval){.type = (x) ? SV_TEXT : SV_NULL, .s = (x)})
 #define SV_NUL ((sval){.type = SV_NULL})
 
+/* The number in a column that db_each delivers (an integer or a real), or
+ * if_null for NULL and text. */
+static inline double sval_num(const sval *v, double if_null)
+{
+    return v->type == SV_INT ? (double)v->i : v->type == SV_REAL ? v->d : if_null;
+}
+
 /* Every db_* call returns one of these. */
 typedef enum {
     STORE_OK = 0,
