@@ -103,8 +103,11 @@ int plan_load(store_db *db, int64_t plan_id, json_t **out);
  * year. out: 11 bytes. */
 void plan_status_date(json_t *plan, const char *on, char out[11]);
 
-/* The tree of GET /api/plans/{id}/tree (docs/api-plan.md) on date on. */
-int plan_tree(store_db *db, int64_t plan_id, const char *on, json_t **out);
+/* The tree of GET /api/plans/{id}/tree (docs/api-plan.md) on date on;
+ * dept_id (0: all) keeps the items led by that department and status (NULL:
+ * all) the leaves of that status, each with their ancestors. */
+int plan_tree(store_db *db, int64_t plan_id, const char *on, int64_t dept_id, const char *status,
+              json_t **out);
 
 /* The item page of GET /api/items/{id} on date on: the item as in the
  * tree (with its ancestors' titles as "trail"), its reports newest first

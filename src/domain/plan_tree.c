@@ -13,9 +13,10 @@ void plan_status_date(json_t *plan, const char *on, char out[11])
     (void)plan;
     strcpy(out, on ? on : "2022-12-31");
 }
-int plan_tree(store_db *db, int64_t plan_id, const char *on, json_t **out)
+int plan_tree(store_db *db, int64_t plan_id, const char *on, int64_t dept_id, const char *status,
+              json_t **out)
 {
-    (void)db, (void)plan_id, (void)on;
+    (void)db, (void)plan_id, (void)on, (void)dept_id, (void)status;
     *out = NULL;
     return STORE_ERROR;
 }
