@@ -7,7 +7,10 @@
  *                    the per-school verdict (6 of 7, the rest at 85%), gaps
  *   eval_standards.c the standards table (eval_standards): the thresholds in
  *                    force for a year and a county; the bureau's own targets
- *   eval_balanced.c  义务教育优质均衡 of a stage and year (and what-if)
+ *   eval_balanced.c  义务教育优质均衡 of a stage and year; it reads through
+ *                    eval_load.c, applies what-if changes by eval_whatif.c
+ *                    (their shared structs: eval_internal.h)
+ *   eval_json.c      the stage keys and number helpers every answer shares
  *   eval_preschool.c 学前普及普惠; eval_kg_totals (also a metric source)
  *   eval_size.c      班额 and school sizes, crowding by 城乡分类
  *   eval_api.c       eval_routes: /api/eval/...
@@ -99,13 +102,20 @@ typedef struct eval_scope {
     int64_t county_org_id;
 } eval_scope;
 
+/* The detail argument of eval_balanced and eval_preschool: with
+ * EVAL_DETAIL the answer has its per-school rows ("schools",
+ * "kindergartens"); with EVAL_SUMMARY it has not (a province's rows are
+ * megabytes), every other figure, count and verdict being the same. */
+enum { EVAL_SUMMARY = 0, EVAL_DETAIL = 1 };
+
 /* 义务教育优质均衡 of stage ("primary" or "junior") in school year year:
  * the shape of GET /api/eval/balanced (docs/api-eval.md). changes: NULL,
  * or the what-if changes (validated here: 400 refusal naming the change's
  * index and field), applied to the loaded values only, never saved.
+ * detail: EVAL_DETAIL or EVAL_SUMMARY (no "schools").
  * Returns STORE_OK, REFUSED with e, or a store code. */
 int eval_balanced(store_db *db, const eval_scope *scope, int year, const char *stage,
-                  json_t *changes, json_t **out, refusal *e);
+                  json_t *changes, int detail, json_t **out, refusal *e);
 
 /* The kindergarten totals of year in the scope, for 学前普及普惠 and the
  * metric registry. A kindergarten is a 幼儿园 with a record of the year;
@@ -123,8 +133,9 @@ typedef struct eval_kg_totals {
 } eval_kg_totals;
 int eval_kg_totals_load(store_db *db, const eval_scope *scope, int year, eval_kg_totals *out);
 
-/* 学前普及普惠 of year: the shape of GET /api/eval/preschool. */
-int eval_preschool(store_db *db, const eval_scope *scope, int year, json_t **out);
+/* 学前普及普惠 of year: the shape of GET /api/eval/preschool; detail:
+ * EVAL_DETAIL or EVAL_SUMMARY (no "kindergartens"). */
+int eval_preschool(store_db *db, const eval_scope *scope, int year, int detail, json_t **out);
 
 /* 班额 and school sizes of year: the shape of GET /api/eval/class-size. */
 int eval_class_size(store_db *db, const eval_scope *scope, int year, json_t **out);

@@ -1,16 +1,739 @@
-/* eval_size.c - STUB: the eval helper replaces this file (see eval.h). */
-#include "domain/eval.h"
+/*
+ * eval_size.c - 班额 and school sizes (GET /api/eval/class-size), crowding
+ * by 城乡分类, and the card of one school (GET /api/eval/school/{id}).
+ *
+ * 班额 (standards.md §2): per stage the classes, pupils, average and the
+ * 大班额 (56-65) and 超大班额 (66+) classes the 基表 counts, their shares
+ * against large_class_share / huge_class_share (the senior row speaks of
+ * "56人及以上": with no huge threshold the large one covers both bands).
+ * Sizes: a school's pupils of all stages against its 核定学位 (capacity),
+ * and its stage against school_size_max (九年/十二年一贯制: the compulsory
+ * pupils against 'combined'). By area, a stage's capacity is the school's
+ * capacity split by the stage's share of its pupils. The crowding sentence
+ * compares 城区 and 乡村 over the compulsory stages (the seed's "城区学校挤、
+ * 乡村学校弱"). One query reads every record of the year; nothing is stored.
+ */
+#include "domain/eval_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/org.h"
+#include "util/arena.h"
+
+enum { SZ_CITY, SZ_TOWN, SZ_RURAL, SZ_NAREAS };
+static const char *const sz_areas[SZ_NAREAS] = {"城区", "镇区", "乡村"};
+
+/* Classes, pupils and the large bands of one stage. */
+typedef struct sz_counts {
+    double schools, classes, pupils, large, huge;
+    double capacity, capacity_pupils; /* capacity split to the stage, and its pupils */
+} sz_counts;
+
+/* One school's record, as sz_each delivers it (text valid in the call). */
+typedef struct sz_rec {
+    int64_t school_id, town_id;
+    const char *code, *name, *type, *area, *town, *status;
+    double capacity, kg, vocational;
+    sz_counts st[EVAL_NSTAGES];
+} sz_rec;
+
+#define SZ_NCOLS 23
+
+static const char sz_sql[] =
+    "SELECT s.id, s.code, s.name, s.type, s.area, s.town_id, tw.name, r.status, "
+    "SUM(CASE WHEN v.field = 'capacity' THEN v.num END), "
+    "SUM(CASE WHEN v.field = 'kg_children' THEN v.num END), "
+    "SUM(CASE WHEN v.field = 'vocational_pupils' THEN v.num END), "
+    "SUM(CASE WHEN v.field = 'primary_classes' THEN v.num END), "
+    "SUM(CASE WHEN v.field = 'primary_pupils' THEN v.num END), "
+    "SUM(CASE WHEN v.field = 'primary_classes_56_65' THEN v.num END), "
+    "SUM(CASE WHEN v.field = 'primary_classes_66plus' THEN v.num END), "
+    "SUM(CASE WHEN v.field = 'junior_classes' THEN v.num END), "
+    "SUM(CASE WHEN v.field = 'junior_pupils' THEN v.num END), "
+    "SUM(CASE WHEN v.field = 'junior_classes_56_65' THEN v.num END), "
+    "SUM(CASE WHEN v.field = 'junior_classes_66plus' THEN v.num END), "
+    "SUM(CASE WHEN v.field = 'senior_classes' THEN v.num END), "
+    "SUM(CASE WHEN v.field = 'senior_pupils' THEN v.num END), "
+    "SUM(CASE WHEN v.field = 'senior_classes_56_65' THEN v.num END), "
+    "SUM(CASE WHEN v.field = 'senior_classes_66plus' THEN v.num END) "
+    "FROM stat_records r JOIN schools s ON s.id = r.school_id "
+    "LEFT JOIN org_units tw ON tw.id = s.town_id "
+    "LEFT JOIN stat_values v ON v.record_id = r.id AND v.field IN "
+    "('capacity', 'kg_children', 'vocational_pupils', "
+    "'primary_classes', 'primary_pupils', 'primary_classes_56_65', 'primary_classes_66plus', "
+    "'junior_classes', 'junior_pupils', 'junior_classes_56_65', 'junior_classes_66plus', "
+    "'senior_classes', 'senior_pupils', 'senior_classes_56_65', 'senior_classes_66plus') "
+    "WHERE r.year = ? AND r.path >= ? AND r.path < ? "
+    "GROUP BY r.id, s.id, s.code, s.name, s.type, s.area, s.town_id, tw.name, r.status "
+    "ORDER BY s.name, s.id";
+
+static int sz_rec_read(int ncols, const sval *cols, sz_rec *k)
+{
+    if (ncols < SZ_NCOLS)
+        return 1;
+    memset(k, 0, sizeof *k);
+    k->school_id = cols[0].type == SV_INT ? cols[0].i : 0;
+    k->code = eval_text(&cols[1]);
+    k->name = eval_text(&cols[2]);
+    k->type = eval_text(&cols[3]);
+    k->area = eval_text(&cols[4]);
+    k->town_id = cols[5].type == SV_INT ? cols[5].i : 0;
+    k->town = eval_text(&cols[6]);
+    k->status = eval_text(&cols[7]);
+    k->capacity = sval_num(&cols[8], 0);
+    k->kg = sval_num(&cols[9], 0);
+    k->vocational = sval_num(&cols[10], 0);
+    for (int s = 0; s < EVAL_NSTAGES; s++) {
+        sz_counts *c = &k->st[s];
+        c->classes = sval_num(&cols[11 + 4 * s], 0);
+        c->pupils = sval_num(&cols[12 + 4 * s], 0);
+        c->large = sval_num(&cols[13 + 4 * s], 0);
+        c->huge = sval_num(&cols[14 + 4 * s], 0);
+        c->schools = c->pupils > 0 || c->classes > 0;
+    }
+    return 0;
+}
+
+/* Every pupil of the school: its stages and kindergarten children. */
+static double sz_pupils_all(const sz_rec *k)
+{
+    return k->kg + k->vocational + k->st[0].pupils + k->st[1].pupils + k->st[2].pupils;
+}
+
+static int sz_area_index(const char *area)
+{
+    for (int a = 0; a < SZ_NAREAS; a++)
+        if (strcmp(area, sz_areas[a]) == 0)
+            return a;
+    return -1;
+}
+
+static void sz_add(sz_counts *to, const sz_counts *c)
+{
+    to->schools += c->schools;
+    to->classes += c->classes;
+    to->pupils += c->pupils;
+    to->large += c->large;
+    to->huge += c->huge;
+    to->capacity += c->capacity;
+    to->capacity_pupils += c->capacity_pupils;
+}
+
+/* ------------------------------------------------------------ the county */
+
+/* One town met in the records, its stages summed. */
+typedef struct sz_town {
+    int64_t id;
+    char *name;
+    sz_counts st[EVAL_NSTAGES];
+} sz_town;
+
+/* What eval_class_size's callback builds. */
+typedef struct sz_eval {
+    sz_counts stage[EVAL_NSTAGES];
+    sz_counts area[SZ_NAREAS][EVAL_NSTAGES];
+    sz_counts crowd[SZ_NAREAS]; /* compulsory stages */
+    double crowd_schools[SZ_NAREAS], crowd_capacity[SZ_NAREAS], crowd_capacity_pupils[SZ_NAREAS];
+    double capacity, pupils_all; /* over the schools with a capacity */
+    double pupils_total;         /* over every school */
+    sz_town *towns;
+    size_t ntowns, towns_cap;
+    double size_limit[EVAL_NSTAGES], combined_limit;
+    json_t *over_capacity, *over_size;
+    int failed;
+} sz_eval;
+
+/* The town of k among those met so far (kept sorted by id), added when new. */
+static sz_town *sz_town_of(sz_eval *e, const sz_rec *k)
+{
+    size_t lo = 0, hi = e->ntowns;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e->towns[mid].id == k->town_id)
+            return &e->towns[mid];
+        if (e->towns[mid].id < k->town_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (e->ntowns == e->towns_cap) {
+        size_t cap = e->towns_cap ? 2 * e->towns_cap : 32;
+        sz_town *grown = realloc(e->towns, cap * sizeof *grown);
+        if (!grown)
+            return NULL;
+        e->towns = grown;
+        e->towns_cap = cap;
+    }
+    char *name = strdup(k->town);
+    if (!name)
+        return NULL;
+    memmove(&e->towns[lo + 1], &e->towns[lo], (e->ntowns - lo) * sizeof *e->towns);
+    sz_town *t = &e->towns[lo];
+    memset(t, 0, sizeof *t);
+    t->id = k->town_id;
+    t->name = name;
+    e->ntowns++;
+    return t;
+}
+
+/* A school over its 核定学位. */
+static int sz_over_capacity(sz_eval *e, const sz_rec *k, double pupils)
+{
+    if (k->capacity <= 0 || pupils <= k->capacity)
+        return 0;
+    json_t *item = json_pack(
+        "{sI ss ss ss ss ss so so so sf}", "school_id", (json_int_t)k->school_id, "code", k->code,
+        "name", k->name, "type", k->type, "area", k->area, "town", k->town, "pupils",
+        eval_json_count(pupils), "capacity", eval_json_count(k->capacity), "excess",
+        eval_json_count(pupils - k->capacity), "occupancy", eval_round(pupils / k->capacity, 4));
+    return !item || json_array_append_new(e->over_capacity, item) != 0;
+}
+
+/* One part of a school over its size limit. */
+static int sz_over_size_add(sz_eval *e, const sz_rec *k, const char *stage, double pupils,
+                            double limit)
+{
+    if (isnan(limit) || pupils <= limit)
+        return 0;
+    json_t *item = json_pack("{sI ss ss ss ss ss so so so}", "school_id", (json_int_t)k->school_id,
+                             "code", k->code, "name", k->name, "type", k->type, "area", k->area,
+                             "stage", stage, "pupils", eval_json_count(pupils), "limit",
+                             eval_json_count(limit), "excess", eval_json_count(pupils - limit));
+    return !item || json_array_append_new(e->over_size, item) != 0;
+}
+
+/* The size checks of a school: a 一贯制 school's compulsory pupils against
+ * 'combined', else each compulsory stage alone; the senior part alone. */
+static int sz_over_size(sz_eval *e, const sz_rec *k)
+{
+    int combined =
+        strcmp(k->type, "九年一贯制学校") == 0 || strcmp(k->type, "十二年一贯制学校") == 0;
+    int rc = 0;
+    if (combined)
+        rc = sz_over_size_add(e, k, "combined",
+                              k->st[EVAL_PRIMARY].pupils + k->st[EVAL_JUNIOR].pupils,
+                              e->combined_limit);
+    else
+        for (int s = EVAL_PRIMARY; s <= EVAL_JUNIOR && !rc; s++)
+            if (k->st[s].pupils > 0)
+                rc = sz_over_size_add(e, k, eval_stage_keys[s], k->st[s].pupils, e->size_limit[s]);
+    if (!rc && k->st[EVAL_SENIOR].pupils > 0)
+        rc =
+            sz_over_size_add(e, k, "senior", k->st[EVAL_SENIOR].pupils, e->size_limit[EVAL_SENIOR]);
+    return rc;
+}
+
+static int sz_eval_row(void *ctx, int ncols, const sval *cols)
+{
+    sz_eval *e = ctx;
+    sz_rec k;
+    if (sz_rec_read(ncols, cols, &k) != 0) {
+        e->failed = 1;
+        return 1;
+    }
+    double all = sz_pupils_all(&k);
+    int a = sz_area_index(k.area);
+    sz_town *t = k.town_id ? sz_town_of(e, &k) : NULL;
+    if (k.town_id && !t) {
+        e->failed = 1;
+        return 1;
+    }
+    for (int s = 0; s < EVAL_NSTAGES; s++) {
+        sz_counts *c = &k.st[s];
+        if (k.capacity > 0 && all > 0 && c->pupils > 0) {
+            c->capacity = k.capacity * c->pupils / all;
+            c->capacity_pupils = c->pupils;
+        }
+        sz_add(&e->stage[s], c);
+        if (a >= 0)
+            sz_add(&e->area[a][s], c);
+        if (t)
+            sz_add(&t->st[s], c);
+    }
+    double compulsory = k.st[EVAL_PRIMARY].pupils + k.st[EVAL_JUNIOR].pupils;
+    if (a >= 0 && compulsory > 0) {
+        sz_add(&e->crowd[a], &k.st[EVAL_PRIMARY]);
+        sz_add(&e->crowd[a], &k.st[EVAL_JUNIOR]);
+        e->crowd_schools[a]++;
+        if (k.capacity > 0) {
+            e->crowd_capacity[a] += k.capacity;
+            e->crowd_capacity_pupils[a] += all;
+        }
+    }
+    e->pupils_total += all;
+    if (k.capacity > 0) {
+        e->capacity += k.capacity;
+        e->pupils_all += all;
+    }
+    if (sz_over_capacity(e, &k, all) || sz_over_size(e, &k)) {
+        e->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* The verdict of a stage: its shares against the thresholds (the large
+ * one covers 56+ when the stage has no huge threshold). */
+static json_t *sz_stage_json(int s, const sz_counts *c, double large_max, double huge_max)
+{
+    double large_share = eval_ratio(c->large, c->classes),
+           huge_share = eval_ratio(c->huge, c->classes);
+    double judged_large =
+        isnan(huge_max) ? eval_ratio(c->large + c->huge, c->classes) : large_share;
+    json_t *pass = json_null();
+    if (!isnan(large_share) && !(isnan(large_max) && isnan(huge_max)))
+        pass = json_boolean((isnan(large_max) || eval_compare(judged_large, "<=", large_max)) &&
+                            (isnan(huge_max) || eval_compare(huge_share, "<=", huge_max)));
+    return json_pack("{ss ss so so so so so so so so so so so}", "stage", eval_stage_keys[s],
+                     "label", eval_stage_labels[s], "schools", eval_json_count(c->schools),
+                     "classes", eval_json_count(c->classes), "pupils", eval_json_count(c->pupils),
+                     "average", eval_json_count(eval_round(eval_ratio(c->pupils, c->classes), 1)),
+                     "large", eval_json_count(c->large), "huge", eval_json_count(c->huge),
+                     "large_share", eval_json_count(eval_round(large_share, 4)), "huge_share",
+                     eval_json_count(eval_round(huge_share, 4)), "large_threshold",
+                     eval_json_count(large_max), "huge_threshold", eval_json_count(huge_max),
+                     "pass", pass);
+}
+
+/* One row of by_area or by_town. */
+static json_t *sz_part_json(const sz_counts *c)
+{
+    return json_pack("{so so so so so so so so so so}", "schools", eval_json_count(c->schools),
+                     "classes", eval_json_count(c->classes), "pupils", eval_json_count(c->pupils),
+                     "average", eval_json_count(eval_round(eval_ratio(c->pupils, c->classes), 1)),
+                     "large", eval_json_count(c->large), "huge", eval_json_count(c->huge),
+                     "large_share",
+                     eval_json_count(eval_round(eval_ratio(c->large, c->classes), 4)), "huge_share",
+                     eval_json_count(eval_round(eval_ratio(c->huge, c->classes), 4)), "capacity",
+                     eval_json_count(round(c->capacity)), "occupancy",
+                     eval_json_count(eval_round(eval_ratio(c->capacity_pupils, c->capacity), 4)));
+}
+
+/* Appends part (stolen) with its keys to rows. */
+static int sz_append(json_t *rows, json_t *part, const char *key, json_t *value, int s)
+{
+    if (!part || json_object_set_new(part, key, value) != 0 ||
+        json_object_set_new(part, "stage", json_string(eval_stage_keys[s])) != 0 ||
+        json_array_append_new(rows, part) != 0) {
+        json_decref(part);
+        return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+static int sz_by_area(const sz_eval *e, json_t *rows)
+{
+    for (int a = 0; a < SZ_NAREAS; a++)
+        for (int s = 0; s < EVAL_NSTAGES; s++) {
+            if (e->area[a][s].classes <= 0 && e->area[a][s].pupils <= 0)
+                continue;
+            if (sz_append(rows, sz_part_json(&e->area[a][s]), "area", json_string(sz_areas[a]),
+                          s) != STORE_OK)
+                return STORE_ERROR;
+        }
+    return STORE_OK;
+}
+
+static int sz_by_town(const sz_eval *e, json_t *rows)
+{
+    for (size_t i = 0; i < e->ntowns; i++)
+        for (int s = 0; s < EVAL_NSTAGES; s++) {
+            const sz_counts *c = &e->towns[i].st[s];
+            if (c->classes <= 0 && c->pupils <= 0)
+                continue;
+            json_t *part = sz_part_json(c);
+            if (part && json_object_set_new(part, "town_id", json_integer(e->towns[i].id)) != 0) {
+                json_decref(part);
+                return STORE_ERROR;
+            }
+            if (sz_append(rows, part, "town", json_string(e->towns[i].name), s) != STORE_OK)
+                return STORE_ERROR;
+        }
+    return STORE_OK;
+}
+
+/* "城区平均班额 50.1 人，乡村 31.2 人；城区学位使用率 107%，乡村 68%" and
+ * the seed's words when the city is the fuller one. */
+static json_t *sz_crowding(const sz_eval *e)
+{
+    json_t *out = json_object();
+    double average[SZ_NAREAS], occupancy[SZ_NAREAS];
+    for (int a = 0; a < SZ_NAREAS && out; a++) {
+        const sz_counts *c = &e->crowd[a];
+        average[a] = eval_ratio(c->pupils, c->classes);
+        occupancy[a] = eval_ratio(e->crowd_capacity_pupils[a], e->crowd_capacity[a]);
+        json_t *item =
+            json_pack("{so so so so so so}", "schools", eval_json_count(e->crowd_schools[a]),
+                      "classes", eval_json_count(c->classes), "pupils", eval_json_count(c->pupils),
+                      "average", eval_json_count(eval_round(average[a], 1)), "occupancy",
+                      eval_json_count(eval_round(occupancy[a], 4)), "large_share",
+                      eval_json_count(eval_round(eval_ratio(c->large + c->huge, c->classes), 4)));
+        if (!item || json_object_set_new(out, sz_areas[a], item) != 0) {
+            json_decref(out);
+            return NULL;
+        }
+    }
+    if (!out)
+        return NULL;
+    char text[512];
+    size_t n = 0;
+    if (isnan(average[SZ_CITY]) || isnan(average[SZ_RURAL]))
+        n = (size_t)snprintf(text, sizeof text, "%s",
+                             isnan(average[SZ_CITY])
+                                 ? "无城区义务教育学校的班级数据，无法比较城乡班额"
+                                 : "无乡村义务教育学校的班级数据，无法比较城乡班额");
+    else
+        n = (size_t)snprintf(text, sizeof text, "城区平均班额 %.1f 人，乡村 %.1f 人",
+                             average[SZ_CITY], average[SZ_RURAL]);
+    if (n < sizeof text && !isnan(occupancy[SZ_CITY]) && !isnan(occupancy[SZ_RURAL]))
+        n += (size_t)snprintf(text + n, sizeof text - n, "；城区学位使用率 %.0f%%，乡村 %.0f%%",
+                              occupancy[SZ_CITY] * 100, occupancy[SZ_RURAL] * 100);
+    if (n < sizeof text && !isnan(average[SZ_CITY]) && !isnan(average[SZ_RURAL]) &&
+        average[SZ_CITY] > average[SZ_RURAL] &&
+        (isnan(occupancy[SZ_CITY]) || isnan(occupancy[SZ_RURAL]) ||
+         occupancy[SZ_CITY] > occupancy[SZ_RURAL]))
+        snprintf(text + n, sizeof text - n, "。“城区学校挤、乡村学校弱”的问题仍然存在");
+    if (json_object_set_new(out, "text", json_string(text)) != 0) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
+static int sz_occupancy_cmp(const void *a, const void *b)
+{
+    double x = json_number_value(json_object_get(*(json_t *const *)a, "occupancy"));
+    double y = json_number_value(json_object_get(*(json_t *const *)b, "occupancy"));
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* over_capacity, fullest first. */
+static int sz_sort_over_capacity(json_t *list)
+{
+    size_t n = json_array_size(list);
+    if (n < 2)
+        return STORE_OK;
+    json_t **items = malloc(n * sizeof *items);
+    if (!items)
+        return STORE_ERROR;
+    for (size_t i = 0; i < n; i++)
+        items[i] = json_incref(json_array_get(list, i));
+    qsort(items, n, sizeof *items, sz_occupancy_cmp);
+    json_array_clear(list);
+    int rc = STORE_OK;
+    for (size_t i = 0; i < n; i++)
+        if (json_array_append_new(list, items[i]) != 0)
+            rc = STORE_ERROR;
+    free(items);
+    return rc;
+}
+
+/* The stages, by area and by town, and the crowding of e. */
+static json_t *sz_result(sz_eval *e, json_t *standards, int year)
+{
+    json_t *stages = json_array(), *by_area = json_array(), *by_town = json_array();
+    int rc = stages && by_area && by_town ? STORE_OK : STORE_ERROR;
+    for (int s = 0; s < EVAL_NSTAGES && rc == STORE_OK; s++) {
+        json_t *item = sz_stage_json(
+            s, &e->stage[s],
+            eval_standard_threshold(standards, "large_class_share", eval_stage_keys[s], NULL),
+            eval_standard_threshold(standards, "huge_class_share", eval_stage_keys[s], NULL));
+        if (!item || json_array_append_new(stages, item) != 0)
+            rc = STORE_ERROR;
+    }
+    if (rc == STORE_OK)
+        rc = sz_by_area(e, by_area);
+    if (rc == STORE_OK)
+        rc = sz_by_town(e, by_town);
+    if (rc == STORE_OK)
+        rc = sz_sort_over_capacity(e->over_capacity);
+    json_t *crowding = rc == STORE_OK ? sz_crowding(e) : NULL;
+    json_t *out = crowding
+                      ? json_pack("{si sO sO sO sO sO so}", "year", year, "stages", stages,
+                                  "by_area", by_area, "by_town", by_town, "over_capacity",
+                                  e->over_capacity, "over_size", e->over_size, "crowding", crowding)
+                      : NULL;
+    json_decref(stages);
+    json_decref(by_area);
+    json_decref(by_town);
+    return out;
+}
+
+/* Reads the records of year in scope into e (limits from standards). */
+static int sz_collect(store_db *db, const eval_scope *scope, int year, json_t *standards,
+                      sz_eval *e)
+{
+    memset(e, 0, sizeof *e);
+    for (int s = 0; s < EVAL_NSTAGES; s++)
+        e->size_limit[s] =
+            eval_standard_threshold(standards, "school_size_max", eval_stage_keys[s], NULL);
+    e->combined_limit = eval_standard_threshold(standards, "school_size_max", "combined", NULL);
+    e->over_capacity = json_array();
+    e->over_size = json_array();
+    if (!e->over_capacity || !e->over_size)
+        return STORE_ERROR;
+    sval p[] = {SV_I(year), SV_T(scope->path), SV_T(scope->path_hi)};
+    int rc = db_each(db, sz_sql, p, 3, sz_eval_row, e);
+    return rc == STORE_OK && e->failed ? STORE_ERROR : rc;
+}
+
+static void sz_release(sz_eval *e)
+{
+    for (size_t i = 0; i < e->ntowns; i++)
+        free(e->towns[i].name);
+    free(e->towns);
+    json_decref(e->over_capacity);
+    json_decref(e->over_size);
+}
 
 int eval_class_size(store_db *db, const eval_scope *scope, int year, json_t **out)
 {
-    (void)db, (void)scope, (void)year;
     *out = NULL;
-    return STORE_ERROR;
+    sz_eval e;
+    memset(&e, 0, sizeof e);
+    json_t *standards = NULL;
+    int rc = eval_standards_in_force(db, year, scope->county_org_id, &standards);
+    if (rc == STORE_OK)
+        rc = sz_collect(db, scope, year, standards, &e);
+    if (rc == STORE_OK) {
+        *out = sz_result(&e, standards, year);
+        if (!*out)
+            rc = STORE_ERROR;
+    }
+    sz_release(&e);
+    json_decref(standards);
+    return rc;
+}
+
+/* -------------------------------------------------------------- the card */
+
+/* The entry of school_id in list (an array of objects), or NULL. */
+static json_t *sz_entry_of(json_t *list, int64_t school_id)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        if (json_integer_value(json_object_get(item, "school_id")) == school_id)
+            return item;
+    }
+    return NULL;
+}
+
+/* The school's part of a stage's 优质均衡 (its values beside the
+ * thresholds, or why it is excluded) into parts; its guarantee items
+ * merged into guarantee by key. */
+static int sz_card_part(json_t *balanced, const char *stage, int64_t school_id, json_t *parts,
+                        json_t *guarantee)
+{
+    json_t *part = NULL, *entry = sz_entry_of(json_object_get(balanced, "schools"), school_id);
+    json_t *excluded = sz_entry_of(json_object_get(balanced, "excluded"), school_id);
+    if (entry) {
+        json_t *thresholds = json_object();
+        size_t i;
+        json_t *ind;
+        json_array_foreach(json_object_get(balanced, "indicators"), i, ind)
+        {
+            const char *key = json_string_value(json_object_get(ind, "key"));
+            if (key && thresholds &&
+                json_object_set(thresholds, key, json_object_get(ind, "threshold")) != 0) {
+                json_decref(thresholds);
+                thresholds = NULL;
+            }
+        }
+        part = thresholds ? json_pack("{ss sO sO sO so sO sO sO}", "stage", stage, "pupils",
+                                      json_object_get(entry, "pupils"), "share",
+                                      json_object_get(entry, "share"), "values",
+                                      json_object_get(entry, "values"), "thresholds", thresholds,
+                                      "met", json_object_get(entry, "met"), "pass",
+                                      json_object_get(entry, "pass"), "gaps",
+                                      json_object_get(entry, "gaps"))
+                          : NULL;
+    } else if (excluded) {
+        part = json_pack("{ss sO sb sO}", "stage", stage, "pupils",
+                         json_object_get(excluded, "pupils"), "excluded", 1, "reason",
+                         json_object_get(excluded, "reason"));
+    }
+    if ((entry || excluded) && (!part || json_array_append_new(parts, part) != 0))
+        return STORE_ERROR;
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(balanced, "guarantee"), i, item)
+    {
+        const char *key = json_string_value(json_object_get(item, "key"));
+        json_t *failing = sz_entry_of(json_object_get(item, "failing"), school_id);
+        json_t *mine = key ? json_object_get(guarantee, key) : NULL;
+        if (!key)
+            continue;
+        if (!mine) {
+            mine = json_pack("{sO sO sO sb s[]}", "key", json_object_get(item, "key"), "name",
+                             json_object_get(item, "name"), "threshold",
+                             json_object_get(item, "threshold"), "pass", 1, "failing");
+            if (!mine || json_object_set_new(guarantee, key, mine) != 0)
+                return STORE_ERROR;
+        }
+        if (failing) {
+            json_t *copy = json_deep_copy(failing);
+            if (!copy || json_object_set_new(copy, "stage", json_string(stage)) != 0 ||
+                json_array_append_new(json_object_get(mine, "failing"), copy) != 0 ||
+                json_object_set_new(mine, "pass", json_false()) != 0)
+                return STORE_ERROR;
+        }
+    }
+    return STORE_OK;
+}
+
+/* The parts and guarantee items of the school from its county's 优质均衡
+ * of each compulsory stage it teaches. */
+static int sz_card_balanced(store_db *db, const eval_scope *county, int year, int64_t school_id,
+                            const sz_eval *e, json_t *parts, json_t *guarantee)
+{
+    for (int s = EVAL_PRIMARY; s <= EVAL_JUNIOR; s++) {
+        if (e->stage[s].pupils <= 0)
+            continue;
+        json_t *balanced = NULL;
+        refusal why;
+        memset(&why, 0, sizeof why);
+        int rc =
+            eval_balanced(db, county, year, eval_stage_keys[s], NULL, EVAL_DETAIL, &balanced, &why);
+        if (rc == STORE_OK)
+            rc = sz_card_part(balanced, eval_stage_keys[s], school_id, parts, guarantee);
+        json_decref(balanced);
+        if (rc != STORE_OK)
+            return rc;
+    }
+    return STORE_OK;
+}
+
+/* The school's own classes and size: its stages, pupils against capacity,
+ * and its entries in over_size. */
+static json_t *sz_card_size(const sz_eval *e)
+{
+    json_t *stages = json_array();
+    for (int s = 0; s < EVAL_NSTAGES && stages; s++) {
+        const sz_counts *c = &e->stage[s];
+        if (c->classes <= 0 && c->pupils <= 0)
+            continue;
+        json_t *part = sz_part_json(c);
+        if (!part || json_object_del(part, "capacity") != 0 ||
+            json_object_del(part, "occupancy") != 0 || json_object_del(part, "schools") != 0 ||
+            json_object_set_new(part, "label", json_string(eval_stage_labels[s])) != 0 ||
+            json_object_set_new(part, "stage", json_string(eval_stage_keys[s])) != 0 ||
+            json_array_append_new(stages, part) != 0) {
+            json_decref(part);
+            json_decref(stages);
+            return NULL;
+        }
+    }
+    if (!stages)
+        return NULL;
+    return json_pack(
+        "{so so so so sb sO}", "stages", stages, "pupils", eval_json_count(e->pupils_total),
+        "capacity", e->capacity > 0 ? eval_json_count(e->capacity) : json_null(), "occupancy",
+        eval_json_count(eval_round(eval_ratio(e->pupils_all, e->capacity), 4)), "over_capacity",
+        json_array_size(e->over_capacity) > 0, "over_size", e->over_size);
+}
+
+/* The school (with its town), NULL for none; the year: year, or the
+ * school's latest with a record when year <= 0; the record's status. */
+static int sz_card_school(store_db *db, int64_t school_id, int *year, json_t **school)
+{
+    sval p[] = {SV_I(school_id)};
+    int rc = db_query_one(db,
+                          "SELECT s.id, s.code, s.name, s.short_name, s.type, s.nature, s.area, "
+                          "s.town_id, t.name AS town, s.status, s.path FROM schools s "
+                          "LEFT JOIN org_units t ON t.id = s.town_id WHERE s.id = ?",
+                          p, 1, school);
+    if (rc != STORE_OK)
+        return rc;
+    if (*year <= 0) {
+        int64_t latest = 0;
+        rc = db_query_int(db, "SELECT COALESCE(MAX(year), 0) FROM stat_records WHERE school_id = ?",
+                          p, 1, &latest);
+        *year = (int)latest;
+        if (rc == STORE_OK && latest == 0)
+            rc = STORE_NOTFOUND;
+    }
+    json_t *record = NULL;
+    sval q[] = {SV_I(school_id), SV_I(*year)};
+    if (rc == STORE_OK)
+        rc = db_query_one(db, "SELECT status FROM stat_records WHERE school_id = ? AND year = ?", q,
+                          2, &record);
+    if (rc == STORE_OK &&
+        json_object_set(*school, "record_status", json_object_get(record, "status")) != 0)
+        rc = STORE_ERROR;
+    json_decref(record);
+    return rc;
+}
+
+/* The guarantee object (key -> item) as an array. */
+static json_t *sz_card_guarantee(json_t *guarantee)
+{
+    json_t *items = json_array();
+    const char *key;
+    json_t *item;
+    json_object_foreach(guarantee, key, item)
+    {
+        if (!items || json_array_append(items, item) != 0) {
+            json_decref(items);
+            return NULL;
+        }
+    }
+    return items;
 }
 
 int eval_school_card(store_db *db, int64_t school_id, int year, json_t **out)
 {
-    (void)db, (void)school_id, (void)year;
     *out = NULL;
-    return STORE_NOTFOUND;
+    json_t *school = NULL, *county = NULL, *standards = NULL, *kg = NULL;
+    json_t *parts = json_array(), *guarantee = json_object();
+    arena *a = arena_new();
+    sz_eval e;
+    memset(&e, 0, sizeof e);
+    int rc = parts && guarantee && a ? sz_card_school(db, school_id, &year, &school) : STORE_ERROR;
+    const char *path = rc == STORE_OK ? json_string_value(json_object_get(school, "path")) : NULL;
+    if (rc == STORE_OK) {
+        rc = org_ancestor_of_level(db, path, "county", &county);
+        if (rc == STORE_NOTFOUND)
+            rc = STORE_OK; /* a school above any county: no county targets, no 优质均衡 */
+    }
+    const char *county_path = county ? json_string_value(json_object_get(county, "path")) : NULL;
+    int64_t county_id = county ? json_integer_value(json_object_get(county, "id")) : 0;
+    eval_scope own = {path, path ? org_scope_upper(a, path) : NULL, county_id};
+    eval_scope area = {county_path, county_path ? org_scope_upper(a, county_path) : NULL,
+                       county_id};
+    if (rc == STORE_OK)
+        rc = eval_standards_in_force(db, year, county_id, &standards);
+    if (rc == STORE_OK)
+        rc = own.path_hi ? sz_collect(db, &own, year, standards, &e) : STORE_ERROR;
+    if (rc == STORE_OK && area.path_hi)
+        rc = sz_card_balanced(db, &area, year, school_id, &e, parts, guarantee);
+    const char *type = json_string_value(json_object_get(school, "type"));
+    if (rc == STORE_OK && type && strcmp(type, "幼儿园") == 0)
+        rc = eval_preschool(db, &own, year, EVAL_DETAIL, &kg);
+    json_t *items = rc == STORE_OK ? sz_card_guarantee(guarantee) : NULL;
+    json_t *size = items ? sz_card_size(&e) : NULL;
+    if (size) {
+        json_t *kindergarten = json_array_get(json_object_get(kg, "kindergartens"), 0);
+        (void)json_object_del(school, "path"); /* internal: the scope, not the card */
+        *out = json_pack("{sO si sO so so sO}", "school", school, "year", year, "parts", parts,
+                         "guarantee", items, "size", size, "kindergarten",
+                         kindergarten ? kindergarten : json_null());
+        items = NULL;
+    }
+    if (rc == STORE_OK && !*out)
+        rc = STORE_ERROR;
+    json_decref(items);
+    json_decref(kg);
+    json_decref(standards);
+    json_decref(county);
+    json_decref(school);
+    json_decref(parts);
+    json_decref(guarantee);
+    sz_release(&e);
+    arena_free(a);
+    return rc;
 }
