@@ -13,7 +13,12 @@
  *   eval_json.c      the stage keys and number helpers every answer shares
  *   eval_preschool.c 学前普及普惠; eval_kg_totals (also a metric source)
  *   eval_size.c      班额 and school sizes, crowding by 城乡分类
- *   eval_api.c       eval_routes: /api/eval/...
+ *   eval_card.c      the card of one school: its parts of the above
+ *   eval_api.c       eval_routes: the evaluation reads under /api/eval/...,
+ *                    and the request context of the handlers (eval_api.h)
+ *   eval_scenarios.c eval_scenarios_routes: the saved what-if scenarios
+ *   eval_inputs_api.c eval_inputs_routes: the population aged 3-5, the
+ *                    bureau's own standards
  *   eval_export.c    the whole evaluation as an xlsx in the inspection forms' layout
  * Nothing is stored but the inputs the statistics lack (the population aged
  * 3-5 per town) and named what-if scenarios.

@@ -16,6 +16,9 @@
  *   eval_whatif.c   what-if changes checked and applied to an ev_data
  *   eval_balanced.c the evaluation of an ev_data under ev_rules: values,
  *                   verdicts, 差异系数, 政府保障 items, failures, the JSON
+ *
+ * A school's card (eval_card.c) reads its size from eval_size.c
+ * (ev_size_school below).
  */
 #ifndef EDU_EVAL_INTERNAL_H
 #define EDU_EVAL_INTERNAL_H
@@ -155,5 +158,13 @@ void ev_whatif_fields(ev_data *d, json_t *changes);
  * the school ids (each once, in order of first change). */
 int ev_whatif_apply(store_db *db, const eval_scope *scope, int year, int stage, ev_data *d,
                     json_t *changes, json_t **changed, refusal *e);
+
+/* ------------------------------------------------------------ eval_size.c */
+
+/* The size part of one school's card, the school's scope and year under
+ * the standards in force: *size {"stages","pupils","capacity","occupancy",
+ * "over_capacity","over_size"} (new), pupils[s] its pupils per stage. */
+int ev_size_school(store_db *db, const eval_scope *scope, int year, json_t *standards,
+                   json_t **size, double pupils[EVAL_NSTAGES]);
 
 #endif

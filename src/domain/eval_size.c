@@ -1,6 +1,7 @@
 /*
  * eval_size.c - 班额 and school sizes (GET /api/eval/class-size), crowding
- * by 城乡分类, and the card of one school (GET /api/eval/school/{id}).
+ * by 城乡分类, and the size part of one school's card (ev_size_school, for
+ * eval_card.c).
  *
  * 班额 (standards.md §2): per stage the classes, pupils, average and the
  * 大班额 (56-65) and 超大班额 (66+) classes the 基表 counts, their shares
@@ -19,9 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "domain/org.h"
-#include "util/arena.h"
 
 enum { SZ_CITY, SZ_TOWN, SZ_RURAL, SZ_NAREAS };
 static const char *const sz_areas[SZ_NAREAS] = {"城区", "镇区", "乡村"};
@@ -508,109 +506,11 @@ int eval_class_size(store_db *db, const eval_scope *scope, int year, json_t **ou
     return rc;
 }
 
-/* -------------------------------------------------------------- the card */
-
-/* The entry of school_id in list (an array of objects), or NULL. */
-static json_t *sz_entry_of(json_t *list, int64_t school_id)
-{
-    size_t i;
-    json_t *item;
-    json_array_foreach(list, i, item)
-    {
-        if (json_integer_value(json_object_get(item, "school_id")) == school_id)
-            return item;
-    }
-    return NULL;
-}
-
-/* The school's part of a stage's 优质均衡 (its values beside the
- * thresholds, or why it is excluded) into parts; its guarantee items
- * merged into guarantee by key. */
-static int sz_card_part(json_t *balanced, const char *stage, int64_t school_id, json_t *parts,
-                        json_t *guarantee)
-{
-    json_t *part = NULL, *entry = sz_entry_of(json_object_get(balanced, "schools"), school_id);
-    json_t *excluded = sz_entry_of(json_object_get(balanced, "excluded"), school_id);
-    if (entry) {
-        json_t *thresholds = json_object();
-        size_t i;
-        json_t *ind;
-        json_array_foreach(json_object_get(balanced, "indicators"), i, ind)
-        {
-            const char *key = json_string_value(json_object_get(ind, "key"));
-            if (key && thresholds &&
-                json_object_set(thresholds, key, json_object_get(ind, "threshold")) != 0) {
-                json_decref(thresholds);
-                thresholds = NULL;
-            }
-        }
-        part = thresholds ? json_pack("{ss sO sO sO so sO sO sO}", "stage", stage, "pupils",
-                                      json_object_get(entry, "pupils"), "share",
-                                      json_object_get(entry, "share"), "values",
-                                      json_object_get(entry, "values"), "thresholds", thresholds,
-                                      "met", json_object_get(entry, "met"), "pass",
-                                      json_object_get(entry, "pass"), "gaps",
-                                      json_object_get(entry, "gaps"))
-                          : NULL;
-    } else if (excluded) {
-        part = json_pack("{ss sO sb sO}", "stage", stage, "pupils",
-                         json_object_get(excluded, "pupils"), "excluded", 1, "reason",
-                         json_object_get(excluded, "reason"));
-    }
-    if ((entry || excluded) && (!part || json_array_append_new(parts, part) != 0))
-        return STORE_ERROR;
-    size_t i;
-    json_t *item;
-    json_array_foreach(json_object_get(balanced, "guarantee"), i, item)
-    {
-        const char *key = json_string_value(json_object_get(item, "key"));
-        json_t *failing = sz_entry_of(json_object_get(item, "failing"), school_id);
-        json_t *mine = key ? json_object_get(guarantee, key) : NULL;
-        if (!key)
-            continue;
-        if (!mine) {
-            mine = json_pack("{sO sO sO sb s[]}", "key", json_object_get(item, "key"), "name",
-                             json_object_get(item, "name"), "threshold",
-                             json_object_get(item, "threshold"), "pass", 1, "failing");
-            if (!mine || json_object_set_new(guarantee, key, mine) != 0)
-                return STORE_ERROR;
-        }
-        if (failing) {
-            json_t *copy = json_deep_copy(failing);
-            if (!copy || json_object_set_new(copy, "stage", json_string(stage)) != 0 ||
-                json_array_append_new(json_object_get(mine, "failing"), copy) != 0 ||
-                json_object_set_new(mine, "pass", json_false()) != 0)
-                return STORE_ERROR;
-        }
-    }
-    return STORE_OK;
-}
-
-/* The parts and guarantee items of the school from its county's 优质均衡
- * of each compulsory stage it teaches. */
-static int sz_card_balanced(store_db *db, const eval_scope *county, int year, int64_t school_id,
-                            const sz_eval *e, json_t *parts, json_t *guarantee)
-{
-    for (int s = EVAL_PRIMARY; s <= EVAL_JUNIOR; s++) {
-        if (e->stage[s].pupils <= 0)
-            continue;
-        json_t *balanced = NULL;
-        refusal why;
-        memset(&why, 0, sizeof why);
-        int rc =
-            eval_balanced(db, county, year, eval_stage_keys[s], NULL, EVAL_DETAIL, &balanced, &why);
-        if (rc == STORE_OK)
-            rc = sz_card_part(balanced, eval_stage_keys[s], school_id, parts, guarantee);
-        json_decref(balanced);
-        if (rc != STORE_OK)
-            return rc;
-    }
-    return STORE_OK;
-}
+/* ------------------------------------------------------- one school's size */
 
 /* The school's own classes and size: its stages, pupils against capacity,
  * and its entries in over_size. */
-static json_t *sz_card_size(const sz_eval *e)
+static json_t *sz_school_json(const sz_eval *e)
 {
     json_t *stages = json_array();
     for (int s = 0; s < EVAL_NSTAGES && stages; s++) {
@@ -637,103 +537,19 @@ static json_t *sz_card_size(const sz_eval *e)
         json_array_size(e->over_capacity) > 0, "over_size", e->over_size);
 }
 
-/* The school (with its town), NULL for none; the year: year, or the
- * school's latest with a record when year <= 0; the record's status. */
-static int sz_card_school(store_db *db, int64_t school_id, int *year, json_t **school)
+int ev_size_school(store_db *db, const eval_scope *scope, int year, json_t *standards,
+                   json_t **size, double pupils[EVAL_NSTAGES])
 {
-    sval p[] = {SV_I(school_id)};
-    int rc = db_query_one(db,
-                          "SELECT s.id, s.code, s.name, s.short_name, s.type, s.nature, s.area, "
-                          "s.town_id, t.name AS town, s.status, s.path FROM schools s "
-                          "LEFT JOIN org_units t ON t.id = s.town_id WHERE s.id = ?",
-                          p, 1, school);
-    if (rc != STORE_OK)
-        return rc;
-    if (*year <= 0) {
-        int64_t latest = 0;
-        rc = db_query_int(db, "SELECT COALESCE(MAX(year), 0) FROM stat_records WHERE school_id = ?",
-                          p, 1, &latest);
-        *year = (int)latest;
-        if (rc == STORE_OK && latest == 0)
-            rc = STORE_NOTFOUND;
-    }
-    json_t *record = NULL;
-    sval q[] = {SV_I(school_id), SV_I(*year)};
-    if (rc == STORE_OK)
-        rc = db_query_one(db, "SELECT status FROM stat_records WHERE school_id = ? AND year = ?", q,
-                          2, &record);
-    if (rc == STORE_OK &&
-        json_object_set(*school, "record_status", json_object_get(record, "status")) != 0)
-        rc = STORE_ERROR;
-    json_decref(record);
-    return rc;
-}
-
-/* The guarantee object (key -> item) as an array. */
-static json_t *sz_card_guarantee(json_t *guarantee)
-{
-    json_t *items = json_array();
-    const char *key;
-    json_t *item;
-    json_object_foreach(guarantee, key, item)
-    {
-        if (!items || json_array_append(items, item) != 0) {
-            json_decref(items);
-            return NULL;
-        }
-    }
-    return items;
-}
-
-int eval_school_card(store_db *db, int64_t school_id, int year, json_t **out)
-{
-    *out = NULL;
-    json_t *school = NULL, *county = NULL, *standards = NULL, *kg = NULL;
-    json_t *parts = json_array(), *guarantee = json_object();
-    arena *a = arena_new();
     sz_eval e;
-    memset(&e, 0, sizeof e);
-    int rc = parts && guarantee && a ? sz_card_school(db, school_id, &year, &school) : STORE_ERROR;
-    const char *path = rc == STORE_OK ? json_string_value(json_object_get(school, "path")) : NULL;
+    *size = NULL;
+    int rc = sz_collect(db, scope, year, standards, &e);
     if (rc == STORE_OK) {
-        rc = org_ancestor_of_level(db, path, "county", &county);
-        if (rc == STORE_NOTFOUND)
-            rc = STORE_OK; /* a school above any county: no county targets, no 优质均衡 */
+        for (int s = 0; s < EVAL_NSTAGES; s++)
+            pupils[s] = e.stage[s].pupils;
+        *size = sz_school_json(&e);
+        if (!*size)
+            rc = STORE_ERROR;
     }
-    const char *county_path = county ? json_string_value(json_object_get(county, "path")) : NULL;
-    int64_t county_id = county ? json_integer_value(json_object_get(county, "id")) : 0;
-    eval_scope own = {path, path ? org_scope_upper(a, path) : NULL, county_id};
-    eval_scope area = {county_path, county_path ? org_scope_upper(a, county_path) : NULL,
-                       county_id};
-    if (rc == STORE_OK)
-        rc = eval_standards_in_force(db, year, county_id, &standards);
-    if (rc == STORE_OK)
-        rc = own.path_hi ? sz_collect(db, &own, year, standards, &e) : STORE_ERROR;
-    if (rc == STORE_OK && area.path_hi)
-        rc = sz_card_balanced(db, &area, year, school_id, &e, parts, guarantee);
-    const char *type = json_string_value(json_object_get(school, "type"));
-    if (rc == STORE_OK && type && strcmp(type, "幼儿园") == 0)
-        rc = eval_preschool(db, &own, year, EVAL_DETAIL, &kg);
-    json_t *items = rc == STORE_OK ? sz_card_guarantee(guarantee) : NULL;
-    json_t *size = items ? sz_card_size(&e) : NULL;
-    if (size) {
-        json_t *kindergarten = json_array_get(json_object_get(kg, "kindergartens"), 0);
-        (void)json_object_del(school, "path"); /* internal: the scope, not the card */
-        *out = json_pack("{sO si sO so so sO}", "school", school, "year", year, "parts", parts,
-                         "guarantee", items, "size", size, "kindergarten",
-                         kindergarten ? kindergarten : json_null());
-        items = NULL;
-    }
-    if (rc == STORE_OK && !*out)
-        rc = STORE_ERROR;
-    json_decref(items);
-    json_decref(kg);
-    json_decref(standards);
-    json_decref(county);
-    json_decref(school);
-    json_decref(parts);
-    json_decref(guarantee);
     sz_release(&e);
-    arena_free(a);
     return rc;
 }

@@ -49,6 +49,8 @@ extern const route stats_routes[];
 extern const route stats_rounds_routes[];
 extern const route stats_exchange_routes[];
 extern const route eval_routes[];
+extern const route eval_scenarios_routes[];
+extern const route eval_inputs_routes[];
 extern const route plan_routes[];
 
 #endif
