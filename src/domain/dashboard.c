@@ -6,15 +6,18 @@
  * (migrations/002) answers on its own. The breakdown "by_unit" is by the
  * org units right below the caller's scope root: 街道/乡镇 for a county,
  * counties for a city, cities for a province; so the same page serves a
- * county bureau and a province.
+ * county bureau and a province. "plan" is the headline of the county's work
+ * plan (目标: plan_headline), null for those who do not read plans.
  */
 #include <string.h>
 
 #include "auth/access.h"
 #include "domain/org.h"
+#include "domain/plan.h"
 #include "domain/schools.h"
 #include "http/reply.h"
 #include "http/router.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 /* Active schools by one of our columns (a constant, never user text), in
@@ -90,6 +93,21 @@ static int dashboard_totals(req *r, const sval *scope, json_t **out)
     return STORE_OK;
 }
 
+/* The headline of the county's plan of this year (else its latest plan),
+ * or null when there is none or the caller may not read plans. */
+static int dashboard_plan(req *r, json_t **out)
+{
+    char today[11];
+    int rc;
+
+    *out = NULL;
+    if (!plan_can_read(r->user, r->user->scope_path))
+        return STORE_OK;
+    clock_today(today);
+    rc = plan_headline(r->db, r->user->scope_path, today, out);
+    return rc == STORE_NOTFOUND ? STORE_OK : rc;
+}
+
 /* Active schools by the units right below the scope root, in tree order. */
 static int dashboard_by_unit(req *r, json_t **out)
 {
@@ -106,6 +124,7 @@ static void dashboard_handler(req *r)
 {
     const user_ctx *u = r->user;
     json_t *body = NULL, *by_type = NULL, *by_area = NULL, *by_nature = NULL, *by_unit = NULL;
+    json_t *plan = NULL;
     sval scope[] = {SV_T(u->scope_path), SV_T(org_scope_upper(r->a, u->scope_path))};
 
     if (req_can_read(r, "schools") != 0)
@@ -119,12 +138,15 @@ static void dashboard_handler(req *r)
         rc = dashboard_by(r, scope, "nature", schools_natures, &by_nature);
     if (rc == STORE_OK)
         rc = dashboard_by_unit(r, &by_unit);
+    if (rc == STORE_OK)
+        rc = dashboard_plan(r, &plan);
     if (rc != STORE_OK) {
         log_error("GET /api/dashboard: %s", db_errmsg(r->db));
         json_decref(body);
         json_decref(by_type);
         json_decref(by_area);
         json_decref(by_nature);
+        json_decref(by_unit);
         reply_store_error(r, rc);
         return;
     }
@@ -132,6 +154,7 @@ static void dashboard_handler(req *r)
     json_object_set_new(body, "by_area", by_area);
     json_object_set_new(body, "by_nature", by_nature);
     json_object_set_new(body, "by_unit", by_unit);
+    json_object_set_new(body, "plan", plan ? plan : json_null());
     reply_json(r, 200, body);
 }
 

@@ -14,7 +14,9 @@
  *   schools_type:<办学类型>       在办学校数 of one type
  *   schools_closed               year's 撤并 and 停办 (closed_on in year)
  *   hazards_found, hazards_closed, hazards_open, hazards_overdue (处),
- *   hazards_closure_rate (%)     of the calendar year
+ *   hazards_closure_rate (%)     of the calendar year (open and overdue:
+ *                                as of today in the current year, as of
+ *                                31 December for a past one)
  *   safety_activity:<kind>       safety activities of the year, kind as in
  *                                docs/api-safety.md (安全教育, 应急演练: the
  *                                count; 安防器材, 灭火器, 宣传版面: the quantity;
@@ -23,7 +25,8 @@
  *                                latest school year <= year (e.g. kg_children)
  *   balanced_schools_passing:<stage>  schools meeting 优质均衡 (primary/junior)
  * Statistics figures use the latest school year with records, reported as
- * "as_of"; safety and school figures the calendar year.
+ * "as_of"; safety figures and schools_closed the calendar year;
+ * schools_open and schools_type the register now ("label": "当前").
  */
 #ifndef EDU_METRICS_H
 #define EDU_METRICS_H

@@ -10,8 +10,12 @@
  *                  an item from its reports, roll-up by weight
  *   plan.c         plans, items and targets: validation, create, change,
  *                  delete, who may do what
- *   plan_tree.c    the tree with current figures, statuses and roll-up;
- *                  the reminder list; an item's page (figures over time)
+ *   plan_tree.c    a plan read into memory (plan_internal.h) and shown as
+ *                  the plan list and the tree; the status date
+ *   plan_figures.c current figures of targets, statuses and roll-up
+ *   plan_item.c    an item's page (reports, evidence, figures over time)
+ *   plan_remind.c  the reminder list and the 首页 headline
+ *   plan_json.c    numbers in replies (NAN as null, fractions, REAL columns)
  *   plan_reports.c progress reports, their figures and evidence, uploads
  *   plan_api.c     plan_routes: /api/plans..., /api/items..., /api/metrics
  *   plan_export.c  the plan with progress as xlsx, and the 督查通报 (.docx)
@@ -92,6 +96,73 @@ double plan_rollup(const double *weights, const double *progress, int n);
  * with progress against elapsed; no_data for NAN progress. */
 plan_status plan_section_status(double progress, const char *start, const char *due,
                                 const char *on, const plan_margins *m);
+
+/* ------------------------------------------------------ structure (plan.c) */
+
+/* 1 when u may read the plan at plan_path: module "plan" in scope, not a
+ * 学校管理员. 1 when u may write its structure (writer of "plan"). */
+int plan_can_read(const user_ctx *u, const char *plan_path);
+int plan_can_write(const user_ctx *u, const char *plan_path);
+
+/* The plan row {"id","county_org_id","path","year","title","description",
+ * "status_on"} for u (NULL: the command line): 404 when missing or out of
+ * reach, 403 for a 学校管理员, or when write and u may not write it. */
+int plan_reach(store_db *db, const user_ctx *u, int64_t plan_id, int write, json_t **plan,
+               refusal *e);
+/* The item row (plan_item_object) with its plan's "plan_path",
+ * "plan_year", "county_org_id", reached as plan_reach does. */
+int plan_item_reach(store_db *db, const user_ctx *u, int64_t item_id, int write, json_t **item,
+                    refusal *e);
+
+/* The stored record of an item (with "co_dept_ids") and of a target, as
+ * the write endpoints answer and the audit log keeps them. */
+int plan_item_object(store_db *db, int64_t item_id, json_t **out);
+int plan_target_object(store_db *db, int64_t target_id, json_t **out);
+
+/* Writes in the caller's transaction, validated and audited (entities
+ * "plan", "plan_item", "plan_target"); REFUSED with e filled, or a store
+ * code. Bodies as in docs/api-plan.md; a patch changes the keys present. */
+int plan_create(store_db *db, const user_ctx *u, const char *ip, json_t *body, int64_t *id_out,
+                refusal *e);
+int plan_patch(store_db *db, const user_ctx *u, const char *ip, int64_t plan_id, json_t *body,
+               refusal *e);
+int plan_item_create(store_db *db, const user_ctx *u, const char *ip, int64_t plan_id,
+                     json_t *body, int64_t *id_out, refusal *e);
+int plan_item_patch(store_db *db, const user_ctx *u, const char *ip, int64_t item_id,
+                    json_t *body, refusal *e);
+/* 409 when the item has children, targets or reports. */
+int plan_item_delete(store_db *db, const user_ctx *u, const char *ip, int64_t item_id,
+                     refusal *e);
+int plan_target_create(store_db *db, const user_ctx *u, const char *ip, int64_t item_id,
+                       json_t *body, int64_t *id_out, refusal *e);
+int plan_target_patch(store_db *db, const user_ctx *u, const char *ip, int64_t target_id,
+                      json_t *body, refusal *e);
+/* 409 when a report holds a figure of the target. */
+int plan_target_delete(store_db *db, const user_ctx *u, const char *ip, int64_t target_id,
+                       refusal *e);
+
+/* ------------------------------------------------ reports (plan_reports.c) */
+
+/* A report as GET /api/items/{id} lists it: {"id","item_id","period",
+ * "reported_on","done","problems","next_steps","state","progress",
+ * "created_by_name","created_at","figures":[{"target_id","value"}],
+ * "evidence":[{"id","kind","title","body","file_name","file_type",
+ * "file_size","url","record_type","record_id"}]}. */
+int plan_report_load(store_db *db, int64_t report_id, json_t **out);
+
+/* Largest upload (bytes). */
+#define PLAN_UPLOAD_MAX_BYTES (10 * 1024 * 1024)
+/* The type of an evidence file recognised from its bytes: PDF, JPEG, PNG,
+ * DOCX, XLSX, DOC, XLS as a MIME type, or NULL. */
+const char *plan_upload_sniff(const void *data, size_t len);
+/* Store an uploaded evidence file for u (who must be able to report on
+ * something: an admin, a writer of plan or a 股室 user), audited:
+ * *out {"id","name","type","size"}. 413 too large, 415 unrecognised. */
+int plan_upload_create(store_db *db, const user_ctx *u, const char *ip, const char *name,
+                       const void *data, size_t len, json_t **out, refusal *e);
+/* The file of evidence id for u: {"hash","name","type"}; STORE_NOTFOUND
+ * when there is none or u may not read its plan. */
+int plan_evidence_file(store_db *db, const user_ctx *u, int64_t evidence_id, json_t **out);
 
 /* --------------------------------------------------------------- records */
 

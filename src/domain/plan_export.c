@@ -12,7 +12,7 @@
  *         a table of the items at risk, behind and overdue, a table of the
  *         reports due (plan_reminders), the requirements, the issuer.
  */
-#include "domain/plan.h"
+#include "domain/plan_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -22,6 +22,7 @@
 #include "io/docx_out.h"
 #include "io/xlsx_out.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 /* What the export walks: the tree, the leaves in order, the latest
  * problems text of each item. */
@@ -44,17 +45,10 @@ static const char *pd_status_label(const char *code)
     return s >= 0 ? plan_status_labels[s] : "";
 }
 
-/* A number member, or NAN when absent or null. */
-static double pd_num(json_t *o, const char *key)
+/* row[key] = the number o[key] as a real, or null. */
+static void pd_copy_num(json_t *row, json_t *o, const char *key)
 {
-    json_t *v = json_object_get(o, key);
-    return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-/* Set key to a real (or null for NAN). */
-static void pd_set_num(json_t *row, const char *key, double v)
-{
-    json_object_set_new(row, key, isnan(v) ? json_null() : json_real(v));
+    json_object_set_new(row, key, plan_json_num(plan_field_num(o, key)));
 }
 
 /* The problems of the latest report of every item of the plan. */
@@ -74,7 +68,7 @@ static int pd_load_problems(store_db *db, int64_t plan_id, json_t **out)
     json_t *row;
     json_array_foreach(rows, i, row) {
         char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(row, "item_id")));
+        snprintf(key, sizeof key, "%lld", (long long)text_field_int(row, "item_id"));
         json_object_set(*out, key, json_object_get(row, "problems")); /* the latest wins */
     }
     json_decref(rows);
@@ -84,7 +78,7 @@ static int pd_load_problems(store_db *db, int64_t plan_id, json_t **out)
 static const char *pd_problems(plan_doc *d, json_t *item)
 {
     char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(item, "id")));
+    snprintf(key, sizeof key, "%lld", (long long)text_field_int(item, "id"));
     const char *s = json_string_value(json_object_get(d->problems, key));
     return s ? s : "";
 }
@@ -99,9 +93,7 @@ static json_t *pd_item_row(json_t *item, const char *trail)
                      pd_text(lead, "name"), "leader", pd_text(item, "leader"), "due_date",
                      pd_text(item, "due_date"), "status",
                      pd_status_label(pd_text(item, "status")), "progress",
-                     json_is_number(json_object_get(item, "progress"))
-                         ? json_real(json_number_value(json_object_get(item, "progress")))
-                         : json_null(),
+                     plan_json_num(plan_field_num(item, "progress")),
                      "last_period", json_is_object(last) ? pd_text(last, "period") : "");
 }
 
@@ -119,11 +111,11 @@ static void pd_item_rows(plan_doc *d, json_t *item, const char *trail)
         const char *source = pd_text(t, "source");
         json_object_set_new(row, "target", json_string(pd_text(t, "name")));
         json_object_set_new(row, "unit", json_string(pd_text(t, "unit")));
-        pd_set_num(row, "baseline", pd_num(t, "baseline"));
-        pd_set_num(row, "floor", pd_num(t, "floor"));
-        pd_set_num(row, "stretch", pd_num(t, "stretch"));
-        pd_set_num(row, "current", pd_num(t, "current"));
-        pd_set_num(row, "progress", pd_num(t, "progress"));
+        pd_copy_num(row, t, "baseline");
+        pd_copy_num(row, t, "floor");
+        pd_copy_num(row, t, "stretch");
+        pd_copy_num(row, t, "current");
+        pd_copy_num(row, t, "progress");
         json_object_set_new(row, "source", json_string(strncmp(source, "live:", 5) == 0 ? "实时" : "报送"));
         json_object_set_new(row, "status", json_string(pd_status_label(pd_text(t, "status"))));
         json_array_append_new(d->rows, row);
@@ -237,7 +229,7 @@ static void pd_date_cn(const char *date, char *out, size_t n)
 
 static long pd_count(json_t *counts, const char *status)
 {
-    return (long)json_integer_value(json_object_get(counts, status));
+    return (long)text_field_int(counts, status);
 }
 
 /* 一、总体进展 */
@@ -247,7 +239,7 @@ static void pd_docx_overview(docx *doc, json_t *plan, const char *on_cn, size_t 
     long leaves = 0;
     for (int s = 0; s < PLAN_NSTATUS; s++)
         leaves += pd_count(c, plan_status_codes[s]);
-    double progress = pd_num(plan, "progress");
+    double progress = plan_field_num(plan, "progress");
     docx_para(doc, DOCX_HEADING1, "一、总体进展");
     docx_paraf(doc, DOCX_BODY,
                "截至%s，%s共有重点事项%ld项、量化目标%zu项，总体进度%.0f%%。其中已完成%ld项，"
@@ -295,7 +287,7 @@ static void pd_docx_lagging(docx *doc, plan_doc *d)
     json_array_foreach(d->lagging, i, row) {
         char no[24], pct[32];
         snprintf(no, sizeof no, "%zu", i + 1);
-        double p = pd_num(row, "progress");
+        double p = plan_field_num(row, "progress");
         snprintf(pct, sizeof pct, isnan(p) ? "—" : "%.0f%%", isnan(p) ? 0 : p * 100);
         const char *cells[] = {no, pd_text(row, "title"), pd_text(row, "lead_dept"),
                                pd_text(row, "status"), pct, pd_text(row, "problems")};
