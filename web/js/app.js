@@ -24,8 +24,14 @@ import * as statsPage from './pages/stats.js';
 import * as statsRoundsPage from './pages/stats-rounds.js';
 import * as statsImportPage from './pages/stats-import.js';
 import * as statsQueryPage from './pages/stats-query.js';
+import * as evalPage from './pages/eval.js';
+import * as planPage from './pages/plan.js';
+import * as planDeptPage from './pages/plan-dept.js';
+import * as planItemPage from './pages/plan-item.js';
+import * as planReportPage from './pages/plan-report.js';
 
 const ALL = null;   // every role
+const PLAN = ['admin', 'leader', 'dept', 'auditor'];   // 目标: the county's bureau, not schools
 
 // The left menu. Later modules are one line each, e.g.
 //   { route: '/stats', label: '基表', icon: '表', roles: ALL },
@@ -45,6 +51,8 @@ export const MENU = [
     { route: '/stats/import', label: '数据导入', roles: ['admin', 'dept', 'school'] },
     { route: '/stats/records', label: '数据查询', roles: ALL },
   ] },
+  { label: '目标', icon: '标', children: [{ route: '/plan', label: '年度目标', roles: PLAN }, { route: '/plan/dept', label: '股室目标', roles: PLAN }] },
+  { label: '评估', icon: '评', children: [['/eval', '县域评估总览'], ['/eval/what-if', '模拟测算'], ['/eval/preschool', '学前普及普惠'], ['/eval/class-size', '班额与规模'], ['/eval/standards', '标准与目标']].map(([route, label]) => ({ route, label, roles: ['admin', 'leader', 'dept', 'auditor'] })) },
   { label: '系统', icon: '⚙', children: [
     { route: '/users', label: '用户管理', roles: ['admin'] },
     { route: '/audit', label: '审计日志', roles: ['admin', 'auditor'] },
@@ -77,6 +85,17 @@ const ROUTES = [
   [/^\/stats\/rounds\/(\d+)$/, statsRoundsPage, ['admin', 'dept', 'leader'], '/stats/rounds'],
   [/^\/stats\/import$/, statsImportPage, ['admin', 'dept', 'school'], '/stats/import'],
   [/^\/stats\/records$/, statsQueryPage, ALL, '/stats/records'],
+  [/^\/plan$/, planPage, PLAN, '/plan'],
+  [/^\/plan\/dept$/, planDeptPage, PLAN, '/plan/dept'],
+  [/^\/plan\/items\/(\d+)$/, planItemPage, PLAN, '/plan'],
+  [/^\/plan\/items\/(\d+)\/report$/, planReportPage, ['admin', 'dept'], '/plan'],
+  [/^\/eval$/, evalPage, ['admin', 'leader', 'dept', 'auditor'], '/eval'],
+  [/^\/eval\/what-if$/, evalPage, ['admin', 'leader', 'dept', 'auditor'], '/eval/what-if'],
+  [/^\/eval\/preschool$/, evalPage, ['admin', 'leader', 'dept', 'auditor'], '/eval/preschool'],
+  [/^\/eval\/class-size$/, evalPage, ['admin', 'leader', 'dept', 'auditor'], '/eval/class-size'],
+  [/^\/eval\/standards$/, evalPage, ['admin', 'leader', 'dept', 'auditor'], '/eval/standards'],
+  [/^\/eval\/indicator\/[a-z_]+$/, evalPage, ['admin', 'leader', 'dept', 'auditor'], '/eval'],
+  [/^\/eval\/school\/\d+$/, evalPage, ALL, '/eval'],
   [/^\/users$/, usersPage, ['admin'], '/users'],
   [/^\/audit$/, auditPage, ['admin', 'auditor'], '/audit'],
 ];

@@ -7,6 +7,7 @@ import { get } from '../api.js';
 import { h, pageHead } from '../ui.js';
 import { safetyAccess } from './safety.js';
 import { statsSummary } from './stats.js';
+import { STATUSES, statusBadge, progressBar, deptName } from './plan-ui.js';
 
 const BLUE = ['#1d5fbf', '#3b82d6', '#5ea1e8', '#f0a02c', '#43a66a', '#8a6fd1', '#d9534f', '#2bb3b3', '#9aa5b1', '#c98a4b'];
 
@@ -63,6 +64,23 @@ async function safetyAlerts(user) {
     h('p', null, h('a', { href: '#/safety/hazards?overdue=1&grade=' + encodeURIComponent('重大') }, '在隐患台账中查看 →')));
 }
 
+// The 目标 card: the plan's overall progress and status, the counts by
+// status and the items behind or overdue (GET /api/dashboard "plan").
+function planCard(p) {
+  if (!p) return null;
+  const q = (extra) => '#/plan?' + new URLSearchParams(Object.assign({ plan: p.plan_id }, extra)).toString();
+  const behind = p.behind || [];
+  return h('section.card.plan-card', { 'data-testid': 'plan-card' },
+    h('h2', null, h('a', { href: q({}) }, (p.year ? p.year + '年 ' : '') + (p.title || '年度目标')), ' ', statusBadge(p.status),
+      h('span.muted.plan-small', null, p.on ? '　截至 ' + p.on : '')),
+    progressBar(p.progress, p.status, 'plan-card-progress'),
+    h('div.plan-card-counts', null, STATUSES.map((s) => h('a', { class: 'plan-count plan-st-' + s.value, href: q({ status: s.value }), 'data-testid': 'plan-card-' + s.value },
+      s.label + ' ' + ((p.counts || {})[s.value] || 0)))),
+    behind.length ? h('ul.plan-card-list', null, behind.map((x) => h('li', null, statusBadge(x.status), ' ',
+      h('a', { href: '#/plan/items/' + x.id, 'data-item-id': x.id }, x.title),
+      h('span.muted', null, x.lead_dept ? ' · ' + deptName(x.lead_dept) : '')))) : h('p.muted', null, '没有滞后或逾期的事项'));
+}
+
 export async function render(ctx) {
   const [d, alerts, statsBlock] = await Promise.all([get('/api/dashboard'), safetyAlerts(ctx.user).catch(() => null),
     statsSummary(ctx).catch(() => null)]);
@@ -84,6 +102,7 @@ export async function render(ctx) {
     alerts,
     stats,
     statsBlock,
+    planCard(d.plan),
     h('div.charts', null, byType.card, byArea.card, byTown.card),
     h('p.note', null, '统计范围：' + ((ctx.user && ctx.user.scope_name) || '本辖区') + '，不含撤并、停办学校。'));
 
