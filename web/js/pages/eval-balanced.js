@@ -6,7 +6,7 @@
 // Selectors: top of eval.js.
 
 import { h, pageHead, dash, errorBox } from '../ui.js';
-import { drawCharts } from './safety.js';
+import { drawCharts } from '../charts.js';
 import {
   INDICATOR_KEYS, INDICATOR_SHORT, STAGE_LABEL, balanced, clientTable, evalTabs, fmt, fmtCv, qp, stageOf,
   latestYear, stageSelect, verdictBadge, whenShown, yearOf, yearSelect,

@@ -6,7 +6,7 @@
 
 import { get } from '../api.js';
 import { h, pageHead, dash } from '../ui.js';
-import { drawCharts } from './safety.js';
+import { drawCharts } from '../charts.js';
 import { STAGE_LABEL, clientTable, evalTabs, exportButton, fmt, latestYear, pct, printButton, qp, verdictBadge, whenShown, yearOf, yearSelect } from './eval-common.js';
 
 const AREAS = ['城区', '镇区', '乡村'];

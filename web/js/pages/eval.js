@@ -48,7 +48,7 @@
 //               [data-testid="population-save"] (writers; others see text)
 
 import { h, pageHead } from '../ui.js';
-import { drawCharts } from './safety.js';
+import { drawCharts } from '../charts.js';
 import {
   FIRST_YEAR, INDICATOR_KEYS, INDICATOR_SHORT, STAGE_LABEL, balanced, evalTabs, exportButton, printButton, whenShown,
   fmt, fmtCv, qp, stageOf, stageSelect, verdictBadge, yearOf, yearSelect,

@@ -5,6 +5,7 @@
 
 import { get } from '../api.js';
 import { h, pageHead } from '../ui.js';
+import { drawCharts } from '../charts.js';
 import { safetyAccess } from './safety.js';
 import { statsSummary } from './stats.js';
 import { STATUSES, statusBadge, progressBar, deptName } from './plan-ui.js';
@@ -106,39 +107,7 @@ export async function render(ctx) {
     h('div.charts', null, byType.card, byArea.card, byTown.card),
     h('p.note', null, '统计范围：' + ((ctx.user && ctx.user.scope_name) || '本辖区') + '，不含撤并、停办学校。'));
 
-  const ec = window.echarts;
-  if (!ec) {
-    for (const c of [byType, byArea, byTown]) c.box.appendChild(h('p.empty', null, '图表组件未能加载'));
-    return page;
-  }
-  const charts = [];
-  const draw = () => {
-    if (!byType.box.isConnected) return;   // the user has left already
-    const specs = [[byType.box, barOption(d.by_type || [])], [byArea.box, pieOption(d.by_area || [])],
-      [byTown.box, barOption(units)]];
-    for (const [box, opt] of specs) {
-      const c = ec.init(box, null, { renderer: 'svg' });
-      c.setOption(opt);
-      charts.push(c);
-    }
-  };
-  const resize = () => { for (const c of charts) if (!c.isDisposed()) c.resize(); };
-  // draw once the page is in the document (the boxes need a size)
-  requestAnimationFrame(draw);
-  const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(resize) : null;
-  if (ro) for (const c of [byType, byArea, byTown]) ro.observe(c.box);
-  window.addEventListener('resize', resize);
-  window.addEventListener('beforeprint', resize);
-  window.addEventListener('afterprint', resize);
-  const mq = window.matchMedia('print');
-  mq.addEventListener('change', resize);
-  ctx.onLeave(() => {
-    if (ro) ro.disconnect();
-    window.removeEventListener('resize', resize);
-    window.removeEventListener('beforeprint', resize);
-    window.removeEventListener('afterprint', resize);
-    mq.removeEventListener('change', resize);
-    for (const c of charts) c.dispose();
-  });
+  drawCharts(ctx, [[byType.box, barOption(d.by_type || [])], [byArea.box, pieOption(d.by_area || [])],
+    [byTown.box, barOption(units)]]);
   return page;
 }

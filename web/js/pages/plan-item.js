@@ -10,8 +10,9 @@ import { get } from '../api.js';
 import { h, dash, esc } from '../ui.js';
 import {
   statusBadge, statusLabel, progressBar, fmtVal, isNum, isDate, planAccess, canReport, cycleLabel, deptName,
-  targetsTable, drawCharts, isLive,
+  targetsTable, isLive,
 } from './plan-ui.js';
+import { drawCharts } from '../charts.js';
 import { itemDialog, targetDialog } from './plan-edit.js';
 import { fmtTime } from './safety.js';
 

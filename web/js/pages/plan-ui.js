@@ -197,39 +197,7 @@ export function targetsTable(targets, extra) {
       extra ? h('td.ops.noprint', null, extra(t)) : null))));
 }
 
-// ---- charts ------------------------------------------------------------------------
-
-// drawCharts(ctx, [[box, option], ...]): ECharts (SVG renderer, prints
-// sharply) once the boxes are in the document; resized with their box;
-// disposed when the page is left.
-export function drawCharts(ctx, specs) {
-  const ec = window.echarts;
-  if (!ec) {
-    for (const [box] of specs) box.appendChild(h('p.empty', null, '图表组件未能加载'));
-    return;
-  }
-  const charts = [];
-  const draw = () => {
-    if (!specs.length || !specs[0][0].isConnected) return;
-    for (const [box, opt] of specs) {
-      const c = ec.init(box, null, { renderer: 'svg' });
-      c.setOption(opt);
-      charts.push(c);
-    }
-  };
-  const resize = () => { for (const c of charts) if (!c.isDisposed()) c.resize(); };
-  requestAnimationFrame(draw);
-  const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(resize) : null;
-  if (ro) for (const [box] of specs) ro.observe(box);
-  window.addEventListener('beforeprint', resize);
-  window.addEventListener('afterprint', resize);
-  ctx.onLeave(() => {
-    if (ro) ro.disconnect();
-    window.removeEventListener('beforeprint', resize);
-    window.removeEventListener('afterprint', resize);
-    for (const c of charts) c.dispose();
-  });
-}
+// ---- charts (drawn with ../charts.js) ---------------------------------------------
 
 // Counts by status as a pie (zero slices left out).
 export function countsPie(counts) {

@@ -9,8 +9,9 @@ import { get, post, download, qs } from '../api.js';
 import { h, pageHead, select, input, textarea, field, formError, submitting, values, modal, toast, setOptions, errorBox } from '../ui.js';
 import {
   STATUSES, statusBadge, statusLabel, progressBar, fmtNum, isDate, planAccess, plans, pickPlan,
-  deptOptions, deptName, targetsTable, drawCharts, countsPie, tabs,
+  deptOptions, deptName, targetsTable, countsPie, tabs,
 } from './plan-ui.js';
+import { drawCharts } from '../charts.js';
 import { itemDialog } from './plan-edit.js';
 
 export async function render(ctx) {

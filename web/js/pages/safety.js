@@ -66,6 +66,7 @@
 import { get, upload, qs } from '../api.js';
 import { moduleAccess } from '../access.js';
 import { h, pageHead, badge, dash, toast } from '../ui.js';
+import { drawCharts } from '../charts.js';
 
 export const HAZARD_STATUSES = ['已登记', '整改中', '待验收', '已销号'];
 export const GRADES = ['一般', '重大'];
@@ -240,38 +241,6 @@ function pieOption(items) {
   };
 }
 
-// drawCharts(ctx, [[box, option], ...]): ECharts (SVG) once the boxes are in
-// the document; resized with their box; disposed when the page is left.
-export function drawCharts(ctx, specs) {
-  const ec = window.echarts;
-  if (!ec) {
-    for (const [box] of specs) box.appendChild(h('p.empty', null, '图表组件未能加载'));
-    return;
-  }
-  const charts = [];
-  const draw = () => {
-    if (!specs.length || !specs[0][0].isConnected) return;
-    for (const [box, opt] of specs) {
-      const c = ec.init(box, null, { renderer: 'svg' });
-      c.setOption(opt);
-      charts.push(c);
-    }
-  };
-  const resize = () => { for (const c of charts) if (!c.isDisposed()) c.resize(); };
-  requestAnimationFrame(draw);
-  const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(resize) : null;
-  if (ro) for (const [box] of specs) ro.observe(box);
-  window.addEventListener('resize', resize);
-  window.addEventListener('beforeprint', resize);
-  window.addEventListener('afterprint', resize);
-  ctx.onLeave(() => {
-    if (ro) ro.disconnect();
-    window.removeEventListener('resize', resize);
-    window.removeEventListener('beforeprint', resize);
-    window.removeEventListener('afterprint', resize);
-    for (const c of charts) c.dispose();
-  });
-}
 
 // ---- 安全看板 ----------------------------------------------------------------------
 

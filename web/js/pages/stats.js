@@ -53,6 +53,7 @@
 import { get, request } from '../api.js';
 import { moduleAccess } from '../access.js';
 import { h, badge, toast, modal, textarea, field, formError, confirmBox, clear } from '../ui.js';
+import { drawCharts } from '../charts.js';
 
 export const RECORD_STATUSES = ['未填报', '草稿', '已提交', '已退回', '已通过'];
 export const STAGES = ['学前', '小学', '初中', '高中', '中职'];
@@ -672,27 +673,14 @@ export async function statsSummary(ctx) {
       h('a', { href: '#/stats/records?year=' + d.year }, '基表数据查询 →')),
     h('div.stats-home-grid', null, h('div.table-wrap.auto', null, table), box),
     h('p.note', null, d.previous_year ? '箭头为在校生较 ' + d.previous_year + ' 学年的变化（按两年均已审核的学校同口径比较）。' : '暂无上年数据可比较。'));
-  const ec = window.echarts;
-  if (ec) {
-    let chart = null;
-    const resize = () => { if (chart && !chart.isDisposed()) chart.resize(); };
-    requestAnimationFrame(() => {
-      if (!box.isConnected) return;
-      chart = ec.init(box, null, { renderer: 'svg' });
-      chart.setOption({
-        color: ['#1d5fbf'],
-        grid: { left: 56, right: 16, top: 24, bottom: 32 },
-        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-        xAxis: { type: 'category', data: stages.map((s) => s.stage) },
-        yAxis: { type: 'value', minInterval: 1 },
-        series: [{ name: '在校生', type: 'bar', data: stages.map((s) => Number(s.pupils) || 0), barMaxWidth: 40, label: { show: true, position: 'top' } }],
-        animation: false,
-      });
-    });
-    window.addEventListener('resize', resize);
-    ctx.onLeave(() => { window.removeEventListener('resize', resize); if (chart) chart.dispose(); });
-  } else {
-    box.appendChild(h('p.empty', null, '图表组件未能加载'));
-  }
+  drawCharts(ctx, [[box, {
+    color: ['#1d5fbf'],
+    grid: { left: 56, right: 16, top: 24, bottom: 32 },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: { type: 'category', data: stages.map((s) => s.stage) },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [{ name: '在校生', type: 'bar', data: stages.map((s) => Number(s.pupils) || 0), barMaxWidth: 40, label: { show: true, position: 'top' } }],
+    animation: false,
+  }]]);
   return card;
 }
