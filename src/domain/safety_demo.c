@@ -13,7 +13,15 @@
  *     → 销号, some 退回 once), then 40-60 hazards of 2022 left open in
  *     every open state, 2-3 of them 重大 and overdue;
  *   - activities of 2021 (安全教育, 应急演练, 安防器材, 灭火器, 维修 at
- *     exactly 38 schools, 宣传版面) and vaccination for period 2021-12.
+ *     exactly 38 schools, 宣传版面) and vaccination for period 2021-12;
+ *   - the work of 2022 January-September, at 2021's pace, so that the
+ *     demo plan's live targets (plan_demo.c, status on 30 September) read
+ *     real figures: 520-580 more hazards found in 2022 and taken through
+ *     the whole loop to 销号 by 29 September, and the activities of those
+ *     months (sd_year_2022: 630-680 drills, one at every school in the
+ *     spring term). They draw from a PRNG stream of their own (sd_swap)
+ *     and are inserted after everything else, so the records above are
+ *     the same, row for row and id for id, as without them.
  * Hazards go through hazards_create / hazards_transition (u = NULL, no
  * per-row audit, the simulated dates); each step is then attributed to the
  * user who would have taken it (the school's 学校管理员; the 安全稳定股 user
@@ -39,6 +47,9 @@
 #define SD_HAZARDS_2021 879
 #define SD_MIN_SCHOOLS 351 /* "350余所" */
 #define SD_REPAIRED 38
+#define SD_END_2022 "2022-09-29" /* the 2022 work closed before the plan's 30 Sep */
+#define SD_CLOSED_2022_LO 520
+#define SD_CLOSED_2022_HI 580
 
 /* ------------------------------------------------------------ categories */
 
@@ -296,7 +307,8 @@ enum { SD_REGISTERED, SD_RECTIFYING, SD_CHECKING, SD_CLOSED };
 
 typedef struct sd_gen {
     store_db *db;
-    demo_rng rng;
+    demo_rng rng;      /* the stream drawn from */
+    demo_rng rng_2022; /* 2022's closed hazards and activities (sd_swap) */
     uint64_t seed;
     char *err;
     size_t err_size;
@@ -596,13 +608,14 @@ static int sd_open_on(const sd_school *s, int64_t day)
     return s->closed == 0 || s->closed > day;
 }
 
-/* When and in which inspection h was found, in year (2021 or 2022): most
- * in an inspection of that year that looked at its category, the rest by
- * the school itself. Counts the finding in g->found_at. */
-static void sd_find(sd_gen *g, sd_hazard *h, int year)
+/* When and in which inspection h was found, in year (2021 or 2022) by
+ * until ("MM-DD"): in inspected percent of the cases in an inspection of
+ * that year that looked at its category, the rest by the school itself.
+ * Counts the finding in g->found_at. */
+static void sd_find(sd_gen *g, sd_hazard *h, int year, const char *until_md, int inspected)
 {
     char last[11];
-    snprintf(last, sizeof last, "%d-%s", year, year == 2021 ? "12-05" : "11-30");
+    snprintf(last, sizeof last, "%d-%s", year, until_md);
     int64_t limit = demo_gen_day(last);
     const sd_school *s = &g->schools[h->school];
     if (s->closed && s->closed - 40 * DEMO_GEN_DAY < limit) /* closed by its 撤并 */
@@ -615,7 +628,7 @@ static void sd_find(sd_gen *g, sd_hazard *h, int year)
             candidates[n++] = i;
     }
     h->inspection = -1;
-    if (n > 0 && demo_rng_chance(&g->rng, year == 2021 ? 80 : 60)) {
+    if (n > 0 && demo_rng_chance(&g->rng, inspected)) {
         h->inspection = candidates[demo_rng_range(&g->rng, 0, n - 1)];
         h->found = demo_gen_day(sd_inspection_defs[h->inspection].on_date) +
                    demo_rng_range(&g->rng, 0, 6) * DEMO_GEN_DAY;
@@ -688,7 +701,7 @@ static void sd_plan_2021(sd_gen *g, sd_hazard *hz)
     }
     for (int i = 0; i < SD_HAZARDS_2021; i++) {
         hz[i].tmpl = safety_demo_template_pick(&g->rng, hz[i].cat, hz[i].major);
-        sd_find(g, &hz[i], 2021);
+        sd_find(g, &hz[i], 2021, "12-05", 80);
     }
     qsort(hz, SD_HAZARDS_2021, sizeof *hz, sd_by_found);
 }
@@ -883,8 +896,9 @@ static void sd_fit(int *gaps, int n, int room)
         gaps[i] = gaps[i] * room / total;
 }
 
-/* A hazard of 2021, through the whole loop and closed within the year. */
-static int sd_hazard_2021(sd_gen *g, const sd_hazard *h)
+/* A hazard through the whole loop, closed by end ("YYYY-MM-DD", or the
+ * day before its school's 撤并). */
+static int sd_hazard_closed(sd_gen *g, const sd_hazard *h, const char *end)
 {
     const sd_school *s = &g->schools[h->school];
     int returned = demo_rng_chance(&g->rng, h->major ? 25 : 8);
@@ -897,7 +911,9 @@ static int sd_hazard_2021(sd_gen *g, const sd_hazard *h)
                    returned ? demo_rng_range(&g->rng, 1, 3) : 0,
                    returned ? demo_rng_range(&g->rng, 2, 8) : 0,
                    h->major ? demo_rng_range(&g->rng, 2, 7) : demo_rng_range(&g->rng, 0, 4)};
-    int64_t last = s->closed ? s->closed - DEMO_GEN_DAY : demo_gen_day("2021-12-31");
+    int64_t last = demo_gen_day(end);
+    if (s->closed && s->closed - DEMO_GEN_DAY < last)
+        last = s->closed - DEMO_GEN_DAY;
     sd_fit(gaps, 5, (int)((last - h->found) / DEMO_GEN_DAY));
     int64_t start = h->found + gaps[0] * DEMO_GEN_DAY, submit = start + gaps[1] * DEMO_GEN_DAY;
     int64_t back = submit + gaps[2] * DEMO_GEN_DAY, resubmit = back + gaps[3] * DEMO_GEN_DAY;
@@ -965,10 +981,11 @@ static int sd_hazard_2022(sd_gen *g, const sd_hazard *h, int state, int returned
     return rc;
 }
 
-static int sd_hazards(sd_gen *g, sd_hazard *hz)
+/* The n hazards of hz, each closed by end. */
+static int sd_hazards(sd_gen *g, const sd_hazard *hz, int n, const char *end)
 {
-    for (int i = 0; i < SD_HAZARDS_2021; i++) {
-        int rc = sd_hazard_2021(g, &hz[i]);
+    for (int i = 0; i < n; i++) {
+        int rc = sd_hazard_closed(g, &hz[i], end);
         if (rc != STORE_OK)
             return rc;
     }
@@ -991,7 +1008,7 @@ static int sd_plan_2022(sd_gen *g, sd_hazard *hz, int *states, int *returned)
         h->cat = h->major ? DEMO_PICK(&g->rng, major_cats)
                           : sd_pick_cat(&g->rng, &g->schools[h->school]);
         h->tmpl = safety_demo_template_pick(&g->rng, h->cat, h->major);
-        sd_find(g, h, 2022);
+        sd_find(g, h, 2022, "11-30", 60);
         int roll = demo_rng_range(&g->rng, 1, 100);
         states[i] = h->major          ? (roll <= 50 ? SD_RECTIFYING : SD_CHECKING)
                     : i == majors     ? SD_REGISTERED
@@ -1003,6 +1020,46 @@ static int sd_plan_2022(sd_gen *g, sd_hazard *hz, int *states, int *returned)
         returned[i] =
             states[i] == SD_RECTIFYING && (i == majors + 1 || demo_rng_chance(&g->rng, 30));
     }
+    return n;
+}
+
+/* The hazards of 2022 found and closed by SD_END_2022 (returns how many,
+ * SD_CLOSED_2022_LO..HI, or -1 out of memory): at the schools still open,
+ * more where they are bigger (at most 3, or 5 for a big school), about
+ * 2.5% 重大, found by mid-July so that their longer rectification ends in
+ * time, the rest by early September; half in the year's inspections. In
+ * the order found. */
+static int sd_plan_2022_closed(sd_gen *g, sd_hazard *hz)
+{
+    int *found = calloc((size_t)g->nschools, sizeof *found);
+    if (!found)
+        return -1;
+    int n = demo_rng_range(&g->rng, SD_CLOSED_2022_LO, SD_CLOSED_2022_HI);
+    for (int i = 0; i < n;) {
+        int k = demo_rng_range(&g->rng, 0, g->nschools - 1);
+        const sd_school *s = &g->schools[k];
+        int weight = 1 + s->pupils / 400, cap = s->pupils >= 1000 ? 5 : 3;
+        if (s->closed || found[k] >= cap || demo_rng_range(&g->rng, 1, 8) > weight)
+            continue;
+        found[k]++;
+        memset(&hz[i], 0, sizeof hz[i]);
+        hz[i].school = k;
+        hz[i].cat = sd_pick_cat(&g->rng, s);
+        i++;
+    }
+    free(found);
+    for (int majors = demo_rng_range(&g->rng, n / 50, n / 40); majors > 0;) {
+        sd_hazard *h = &hz[demo_rng_range(&g->rng, 0, n - 1)];
+        if (!h->major && safety_demo_major_cat(h->cat)) {
+            h->major = 1;
+            majors--;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        hz[i].tmpl = safety_demo_template_pick(&g->rng, hz[i].cat, hz[i].major);
+        sd_find(g, &hz[i], 2022, hz[i].major ? "07-15" : "09-05", 50);
+    }
+    qsort(hz, (size_t)n, sizeof *hz, sd_by_found);
     return n;
 }
 
@@ -1037,22 +1094,98 @@ static int sd_insert_activity(sd_gen *g, const sd_school *s, const char *kind, c
     return STORE_OK;
 }
 
-/* A school day of 2021 (terms: 01-04..01-20, 03-01..07-09, 09-01..12-31). */
-static int64_t sd_school_day(demo_rng *r)
+/* A school term: its first day ("MM-DD") and how many days it runs. */
+typedef struct sd_term {
+    const char *first;
+    int days;
+} sd_term;
+
+/* A year of activities: its terms up to the last day of its records, and
+ * what the county does in it (totals drawn between lo and hi). */
+typedef struct sd_year {
+    int year;
+    const char *last; /* "MM-DD": no activity after it */
+    sd_term terms[3];
+    int education_lo, education_hi; /* events */
+    int drills_each;                /* at every open school, then more up to */
+    int drills_lo, drills_hi;       /* the county's total */
+    int equipment_lo, equipment_hi; /* pieces */
+    int extinguishers_lo, extinguishers_hi;
+    int boards_lo, boards_hi;
+    int repaired;                        /* schools, at most SD_REPAIRED */
+    int flood;                           /* percent of repairs after the "7·20" rainstorm */
+    const char *repair_from, *repair_to; /* "MM-DD", the other repairs */
+} sd_year;
+
+/* 2021, the work report's figures (see the top of the file). */
+static const sd_year sd_year_2021 = {
+    .year = 2021,
+    .last = "12-31",
+    .terms = {{"01-04", 17}, {"03-01", 130}, {"09-01", 121}},
+    .education_lo = 306,
+    .education_hi = 338,
+    .drills_each = 2,
+    .drills_lo = 812,
+    .drills_hi = 850,
+    .equipment_lo = 3040,
+    .equipment_hi = 3260,
+    .extinguishers_lo = 7050,
+    .extinguishers_hi = 7400,
+    .boards_lo = 610,
+    .boards_hi = 720,
+    .repaired = SD_REPAIRED,
+    .flood = 70,
+    .repair_from = "03-15",
+    .repair_to = "07-15",
+};
+
+/* 2022 January-September at 2021's pace (2021 had 559 drills by the end
+ * of September): one drill at every school in the spring term and more at
+ * the bigger ones, toward the 900 the plan asks of the year; the yearly
+ * extinguisher refill; repairs in the summer holiday. */
+static const sd_year sd_year_2022 = {
+    .year = 2022,
+    .last = "09-30",
+    .terms = {{"01-04", 11}, {"02-14", 145}, {"09-01", 30}},
+    .education_lo = 270,
+    .education_hi = 300,
+    .drills_each = 1,
+    .drills_lo = 630,
+    .drills_hi = 680,
+    .equipment_lo = 2300,
+    .equipment_hi = 2600,
+    .extinguishers_lo = 5600,
+    .extinguishers_hi = 6000,
+    .boards_lo = 450,
+    .boards_hi = 520,
+    .repaired = 14,
+    .flood = 0,
+    .repair_from = "07-11",
+    .repair_to = "08-31",
+};
+
+/* A day of y between from and to ("MM-DD"), to at most y's last day. */
+static int64_t sd_window(demo_rng *r, const sd_year *y, const char *from, const char *to)
 {
-    int n = demo_rng_range(r, 0, 16 + 130 + 121), offset;
-    const char *base;
-    if (n <= 16) {
-        base = "2021-01-04";
-        offset = n;
-    } else if (n <= 16 + 130) {
-        base = "2021-03-01";
-        offset = n - 17;
-    } else {
-        base = "2021-09-01";
-        offset = n - 147;
-    }
-    return demo_gen_day(base) + offset * DEMO_GEN_DAY;
+    char a[16], b[16];
+    snprintf(a, sizeof a, "%04u-%s", (unsigned)y->year % 10000u, from);
+    snprintf(b, sizeof b, "%04u-%s", (unsigned)y->year % 10000u,
+             strcmp(to, y->last) > 0 ? y->last : to);
+    return demo_gen_between(r, a, b);
+}
+
+/* A school day of y's terms. */
+static int64_t sd_school_day(demo_rng *r, const sd_year *y)
+{
+    int days = 0, t = 0;
+    for (int i = 0; i < DEMO_COUNT(y->terms); i++)
+        days += y->terms[i].days;
+    int n = demo_rng_range(r, 0, days - 1);
+    while (t < DEMO_COUNT(y->terms) - 1 && n >= y->terms[t].days)
+        n -= y->terms[t++].days;
+    char first[16];
+    snprintf(first, sizeof first, "%04u-%s", (unsigned)y->year % 10000u, y->terms[t].first);
+    return demo_gen_day(first) + n * DEMO_GEN_DAY;
 }
 
 /* A school open at the end of 2021, bigger schools more often. */
@@ -1067,41 +1200,50 @@ static sd_school *sd_some_school(sd_gen *g)
 
 typedef struct sd_theme {
     const char *title;
-    const char *from, *to; /* NULL: any school day */
+    const char *from, *to; /* "MM-DD"; NULL: any school day */
 } sd_theme;
 
-static int64_t sd_theme_day(demo_rng *r, const sd_theme *t)
+/* 1 when t's days come before y's last day. */
+static int sd_theme_in(const sd_year *y, const sd_theme *t)
 {
-    return t->from ? demo_gen_between(r, t->from, t->to) : sd_school_day(r);
+    return t->from == NULL || strcmp(t->from, y->last) <= 0;
 }
 
-static int sd_education(sd_gen *g)
+static int64_t sd_theme_day(demo_rng *r, const sd_theme *t, const sd_year *y)
+{
+    return t->from ? sd_window(r, y, t->from, t->to) : sd_school_day(r, y);
+}
+
+static int sd_education(sd_gen *g, const sd_year *y)
 {
     static const sd_theme themes[] = {
-        {"寒假安全教育主题班会", "2021-01-11", "2021-01-20"},
-        {"全国中小学生安全教育日主题教育", "2021-03-22", "2021-04-02"},
-        {"国家安全教育日主题教育", "2021-04-12", "2021-04-16"},
-        {"防震减灾知识教育", "2021-05-10", "2021-05-14"},
-        {"防溺水安全专题教育", "2021-05-06", "2021-07-09"},
-        {"防溺水安全专题教育", "2021-05-06", "2021-07-09"},
-        {"食品安全宣传周主题教育", "2021-06-07", "2021-06-18"},
-        {"禁毒预防教育", "2021-06-21", "2021-06-26"},
-        {"暑假安全教育“最后一课”", "2021-07-05", "2021-07-09"},
-        {"开学第一课安全教育", "2021-09-01", "2021-09-10"},
-        {"网络安全宣传周主题教育", "2021-10-11", "2021-10-17"},
-        {"消防安全知识讲座", "2021-11-01", "2021-11-15"},
-        {"交通安全主题教育（全国交通安全日）", "2021-11-29", "2021-12-03"},
+        {"寒假安全教育主题班会", "01-11", "01-20"},
+        {"全国中小学生安全教育日主题教育", "03-22", "04-02"},
+        {"国家安全教育日主题教育", "04-12", "04-16"},
+        {"防震减灾知识教育", "05-10", "05-14"},
+        {"防溺水安全专题教育", "05-06", "07-09"},
+        {"防溺水安全专题教育", "05-06", "07-09"},
+        {"食品安全宣传周主题教育", "06-07", "06-18"},
+        {"禁毒预防教育", "06-21", "06-26"},
+        {"暑假安全教育“最后一课”", "07-05", "07-09"},
+        {"开学第一课安全教育", "09-01", "09-10"},
+        {"网络安全宣传周主题教育", "10-11", "10-17"},
+        {"消防安全知识讲座", "11-01", "11-15"},
+        {"交通安全主题教育（全国交通安全日）", "11-29", "12-03"},
         {"预防校园欺凌专题教育", NULL, NULL},
         {"疫情防控知识教育", NULL, NULL},
         {"法治安全教育讲座", NULL, NULL},
     };
-    int events = demo_rng_range(&g->rng, 306, 338);
+    int events = demo_rng_range(&g->rng, y->education_lo, y->education_hi);
     for (int i = 0; i < events; i++) {
         sd_school *s = sd_some_school(g);
-        const sd_theme *t = &DEMO_PICK(&g->rng, themes);
+        const sd_theme *t;
+        do
+            t = &DEMO_PICK(&g->rng, themes);
+        while (!sd_theme_in(y, t));
         int participants = s->pupils * demo_rng_range(&g->rng, 40, 100) / 100 + s->staff / 2;
         int rc = sd_insert_activity(
-            g, s, "安全教育", t->title, sd_theme_day(&g->rng, t), participants, 0,
+            g, s, "安全教育", t->title, sd_theme_day(&g->rng, t, y), participants, 0,
             demo_rng_chance(&g->rng, 30) ? demo_rng_range(&g->rng, 2, 30) * 100 : -1, NULL);
         if (rc != STORE_OK)
             return rc;
@@ -1109,58 +1251,62 @@ static int sd_education(sd_gen *g)
     return STORE_OK;
 }
 
-static int sd_drill(sd_gen *g, sd_school *s)
+static int sd_drill(sd_gen *g, sd_school *s, const sd_year *y)
 {
     static const struct {
         sd_theme theme;
         int everyone; /* the whole school evacuates, else staff */
     } drills[] = {
         {{"消防应急疏散演练", NULL, NULL}, 1},
-        {{"消防应急疏散演练", "2021-11-01", "2021-11-30"}, 1},
-        {{"防震减灾应急疏散演练", "2021-05-10", "2021-05-14"}, 1},
+        {{"消防应急疏散演练", "11-01", "11-30"}, 1},
+        {{"防震减灾应急疏散演练", "05-10", "05-14"}, 1},
         {{"防震减灾应急疏散演练", NULL, NULL}, 1},
         {{"防踩踏应急疏散演练", NULL, NULL}, 1},
-        {{"防汛避险应急演练", "2021-05-20", "2021-07-09"}, 1},
+        {{"防汛避险应急演练", "05-20", "07-09"}, 1},
         {{"防暴恐应急处置演练", NULL, NULL}, 0},
         {{"食物中毒应急处置演练", NULL, NULL}, 0},
         {{"疫情防控应急演练", NULL, NULL}, 1},
     };
-    int k = demo_rng_range(&g->rng, 0, DEMO_COUNT(drills) - 1);
+    int k;
+    do
+        k = demo_rng_range(&g->rng, 0, DEMO_COUNT(drills) - 1);
+    while (!sd_theme_in(y, &drills[k].theme));
     int participants =
         drills[k].everyone
             ? (s->pupils + s->staff) * demo_rng_range(&g->rng, 85, 100) / 100
             : s->staff * demo_rng_range(&g->rng, 60, 100) / 100 + demo_rng_range(&g->rng, 2, 12);
     return sd_insert_activity(g, s, "应急演练", drills[k].theme.title,
-                              sd_theme_day(&g->rng, &drills[k].theme), participants, 0, -1, NULL);
+                              sd_theme_day(&g->rng, &drills[k].theme, y), participants, 0, -1,
+                              NULL);
 }
 
-/* Two drills at every open school, one a term, then more at the bigger
- * ones until the county has held 812-850. */
-static int sd_drills(sd_gen *g)
+/* y's drills at every open school (one a term), then more at the bigger
+ * ones until the county has held y's total (812-850 in 2021). */
+static int sd_drills(sd_gen *g, const sd_year *y)
 {
     int rc = STORE_OK, held = 0;
     for (int i = 0; i < g->nschools && rc == STORE_OK; i++)
-        if (g->schools[i].closed == 0) {
-            rc = sd_drill(g, &g->schools[i]);
-            if (rc == STORE_OK)
-                rc = sd_drill(g, &g->schools[i]);
-            held += 2;
+        for (int k = 0; k < y->drills_each && rc == STORE_OK && g->schools[i].closed == 0; k++) {
+            rc = sd_drill(g, &g->schools[i], y);
+            held++;
         }
-    for (int target = demo_rng_range(&g->rng, 812, 850); held < target && rc == STORE_OK; held++)
-        rc = sd_drill(g, sd_some_school(g));
+    int target = demo_rng_range(&g->rng, y->drills_lo, y->drills_hi);
+    for (; held < target && rc == STORE_OK; held++)
+        rc = sd_drill(g, sd_some_school(g), y);
     return rc;
 }
 
 /* Purchases of kind until their quantities reach target. */
-static int sd_purchases(sd_gen *g, const char *kind, const char *const *titles, int ntitles,
-                        int target, int q_lo, int q_hi, int price_lo, int price_hi)
+static int sd_purchases(sd_gen *g, const sd_year *y, const char *kind,
+                        const char *const *titles, int ntitles, int target, int q_lo, int q_hi,
+                        int price_lo, int price_hi)
 {
     for (int total = 0; total < target;) {
         sd_school *s = sd_some_school(g);
         int quantity = demo_rng_range(&g->rng, q_lo, q_hi) * (1 + s->pupils / 1500);
         int rc = sd_insert_activity(
-            g, s, kind, titles[demo_rng_range(&g->rng, 0, ntitles - 1)], sd_school_day(&g->rng), 0,
-            quantity, (double)quantity * demo_rng_range(&g->rng, price_lo, price_hi), NULL);
+            g, s, kind, titles[demo_rng_range(&g->rng, 0, ntitles - 1)], sd_school_day(&g->rng, y),
+            0, quantity, (double)quantity * demo_rng_range(&g->rng, price_lo, price_hi), NULL);
         if (rc != STORE_OK)
             return rc;
         total += quantity;
@@ -1170,7 +1316,7 @@ static int sd_purchases(sd_gen *g, const char *kind, const char *const *titles, 
 
 /* Extinguishers: every open school refills once (big schools more), then
  * 更换 until the county passes target. */
-static int sd_extinguishers(sd_gen *g, int target)
+static int sd_extinguishers(sd_gen *g, const sd_year *y, int target)
 {
     int total = 0, rc = STORE_OK;
     for (int i = 0; i < g->nschools && rc == STORE_OK; i++) {
@@ -1179,7 +1325,7 @@ static int sd_extinguishers(sd_gen *g, int target)
             continue;
         int quantity = 4 + s->pupils / 60 + demo_rng_range(&g->rng, 0, 6);
         rc = sd_insert_activity(g, s, "灭火器", "灭火器年度检验充装",
-                                demo_gen_between(&g->rng, "2021-03-01", "2021-04-30"), 0, quantity,
+                                sd_window(&g->rng, y, "03-01", "04-30"), 0, quantity,
                                 quantity * demo_rng_range(&g->rng, 25, 45), "消防器材年度维护");
         total += quantity;
     }
@@ -1187,21 +1333,22 @@ static int sd_extinguishers(sd_gen *g, int target)
         sd_school *s = sd_some_school(g);
         int quantity = 5 + s->pupils / 100 + demo_rng_range(&g->rng, 0, 10);
         rc = sd_insert_activity(g, s, "灭火器", "更换过期灭火器",
-                                demo_gen_between(&g->rng, "2021-09-01", "2021-11-30"), 0, quantity,
+                                sd_window(&g->rng, y, "09-01", "11-30"), 0, quantity,
                                 quantity * demo_rng_range(&g->rng, 60, 120), NULL);
         total += quantity;
     }
     return rc;
 }
 
-/* Repairs at exactly SD_REPAIRED schools, most after the "7·20" rainstorm. */
-static int sd_repairs(sd_gen *g)
+/* Repairs at exactly y->repaired schools (in 2021 most after the "7·20"
+ * rainstorm). */
+static int sd_repairs(sd_gen *g, const sd_year *y)
 {
     static const char *const works[] = {"修缮倒塌围墙",         "重建校门及门卫室",
                                         "改造学生厕所",         "修缮围墙和大门",
                                         "维修教师厕所及化粪池", "加固校门立柱，更换电动伸缩门"};
     int picked[SD_REPAIRED], n = 0;
-    while (n < SD_REPAIRED) {
+    while (n < y->repaired && n < SD_REPAIRED) {
         int k = demo_rng_range(&g->rng, 0, g->nschools - 1), dup = 0;
         for (int i = 0; i < n && !dup; i++)
             dup = picked[i] == k;
@@ -1213,11 +1360,11 @@ static int sd_repairs(sd_gen *g)
     for (int i = 0; i < n; i++) {
         sd_school *s = &g->schools[picked[i]];
         for (int r = 0, times = 1 + demo_rng_chance(&g->rng, 25); r < times; r++) {
-            int flood = demo_rng_chance(&g->rng, 70);
+            int flood = demo_rng_chance(&g->rng, y->flood);
             int rc =
                 sd_insert_activity(g, s, "维修", DEMO_PICK(&g->rng, works),
-                                   flood ? demo_gen_between(&g->rng, "2021-07-26", "2021-11-30")
-                                         : demo_gen_between(&g->rng, "2021-03-15", "2021-07-15"),
+                                   flood ? sd_window(&g->rng, y, "07-26", "11-30")
+                                         : sd_window(&g->rng, y, y->repair_from, y->repair_to),
                                    0, 0, demo_rng_range(&g->rng, 20, 350) * 1000,
                                    flood ? "“7·20”特大暴雨灾后重建" : NULL);
             if (rc != STORE_OK)
@@ -1227,7 +1374,8 @@ static int sd_repairs(sd_gen *g)
     return STORE_OK;
 }
 
-static int sd_activities(sd_gen *g)
+/* The activities of y (see sd_year). */
+static int sd_activities(sd_gen *g, const sd_year *y)
 {
     static const char *const equipment[] = {
         "购置防暴钢叉、防刺背心、防暴头盔", "购置防暴盾牌和橡胶警棍", "安装高清监控摄像头",
@@ -1235,19 +1383,21 @@ static int sd_activities(sd_gen *g)
     static const char *const boards[] = {"制作防溺水安全宣传版面", "更新校园安全宣传栏",
                                          "制作消防安全宣传展板",   "制作交通安全宣传版面",
                                          "制作疫情防控宣传版面",   "制作预防校园欺凌宣传版面"};
-    int rc = sd_education(g);
+    int rc = sd_education(g, y);
     if (rc == STORE_OK)
-        rc = sd_drills(g);
+        rc = sd_drills(g, y);
     if (rc == STORE_OK)
-        rc = sd_purchases(g, "安防器材", equipment, DEMO_COUNT(equipment),
-                          3000 + demo_rng_range(&g->rng, 40, 260), 4, 24, 80, 600);
+        rc = sd_purchases(g, y, "安防器材", equipment, DEMO_COUNT(equipment),
+                          demo_rng_range(&g->rng, y->equipment_lo, y->equipment_hi), 4, 24, 80,
+                          600);
     if (rc == STORE_OK)
-        rc = sd_extinguishers(g, 7000 + demo_rng_range(&g->rng, 50, 400));
+        rc = sd_extinguishers(g, y,
+                              demo_rng_range(&g->rng, y->extinguishers_lo, y->extinguishers_hi));
     if (rc == STORE_OK)
-        rc = sd_repairs(g);
+        rc = sd_repairs(g, y);
     if (rc == STORE_OK)
-        rc = sd_purchases(g, "宣传版面", boards, DEMO_COUNT(boards),
-                          600 + demo_rng_range(&g->rng, 10, 120), 2, 8, 80, 300);
+        rc = sd_purchases(g, y, "宣传版面", boards, DEMO_COUNT(boards),
+                          demo_rng_range(&g->rng, y->boards_lo, y->boards_hi), 2, 8, 80, 300);
     return rc;
 }
 
@@ -1359,12 +1509,35 @@ static int sd_summary(sd_gen *g)
     return STORE_OK;
 }
 
+/* Trade the stream drawn from for the other. The hazards closed and the
+ * activities of 2022 draw from a stream of their own, so that adding them
+ * changed none of the records drawn before them. */
+static void sd_swap(sd_gen *g)
+{
+    demo_rng other = g->rng;
+    g->rng = g->rng_2022;
+    g->rng_2022 = other;
+}
+
+/* 2022 January-September, inserted after the rest: the hazards closed
+ * (closed, n of them, planned before the inspections) and the activities. */
+static int sd_work_2022(sd_gen *g, const sd_hazard *closed, int n)
+{
+    sd_swap(g);
+    int rc = sd_hazards(g, closed, n, SD_END_2022);
+    if (rc == STORE_OK)
+        rc = sd_activities(g, &sd_year_2022);
+    sd_swap(g);
+    return rc;
+}
+
 static int sd_run(sd_gen *g)
 {
     enum { MAX_2022 = 64 };
     sd_hazard *hz = calloc(SD_HAZARDS_2021 + MAX_2022, sizeof *hz);
+    sd_hazard *closed = calloc(SD_CLOSED_2022_HI, sizeof *closed);
     int states[MAX_2022], returned[MAX_2022];
-    int rc = hz ? sd_load(g) : sd_fail(g, "内存不足", STORE_ERROR, NULL);
+    int rc = hz && closed ? sd_load(g) : sd_fail(g, "内存不足", STORE_ERROR, NULL);
     int open = 0;
     for (int i = 0; rc == STORE_OK && i < g->nschools; i++)
         open += g->schools[i].closed == 0;
@@ -1377,28 +1550,37 @@ static int sd_run(sd_gen *g)
         if (!g->found_at)
             rc = sd_fail(g, "内存不足", STORE_ERROR, NULL);
     }
-    int n2022 = 0;
+    int n2022 = 0, nclosed = 0;
     if (rc == STORE_OK) {
         sd_plan_2021(g, hz);
         n2022 = sd_plan_2022(g, hz + SD_HAZARDS_2021, states, returned);
-        rc = sd_inspections(g);
+        sd_swap(g);
+        nclosed = sd_plan_2022_closed(g, closed);
+        sd_swap(g);
+        if (nclosed < 0)
+            rc = sd_fail(g, "内存不足", STORE_ERROR, NULL);
     }
+    if (rc == STORE_OK)
+        rc = sd_inspections(g);
     if (rc == STORE_OK)
         rc = sd_photo_file(g, 1, g->photo_before);
     if (rc == STORE_OK)
         rc = sd_photo_file(g, 0, g->photo_after);
     if (rc == STORE_OK)
-        rc = sd_hazards(g, hz);
+        rc = sd_hazards(g, hz, SD_HAZARDS_2021, "2021-12-31");
     for (int i = 0; i < n2022 && rc == STORE_OK; i++)
         rc = sd_hazard_2022(g, &hz[SD_HAZARDS_2021 + i], states[i], returned[i]);
     if (rc == STORE_OK)
-        rc = sd_activities(g);
+        rc = sd_activities(g, &sd_year_2021);
     if (rc == STORE_OK)
         rc = sd_vaccinations(g);
+    if (rc == STORE_OK)
+        rc = sd_work_2022(g, closed, nclosed);
     if (rc == STORE_OK)
         rc = sd_summary(g);
     if (rc == STORE_OK && (rc = safety_counts_rebuild(g->db, NULL)) != STORE_OK)
         sd_fail(g, "安全汇总计数", rc, NULL);
+    free(closed);
     free(hz);
     return rc;
 }
@@ -1414,6 +1596,7 @@ int safety_demo_generate(store_db *db, uint64_t seed, int64_t county_org_id, cha
     g->db = db;
     g->seed = seed;
     g->rng.state = seed ^ 0x5AFE7E5A5AFE7E5AULL; /* apart from demo.c's stream */
+    g->rng_2022.state = seed ^ 0x2022A5AFE2022A5AULL;
     g->err = err;
     g->err_size = err_size;
     g->county_id = county_org_id;
