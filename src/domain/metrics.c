@@ -39,22 +39,22 @@
 #include "util/text.h"
 
 const metric_def metrics_registry[] = {
-    {"kg_public_place_share", "公办幼儿园学位占比", "%", "eval", NULL},
-    {"kg_inclusive_coverage", "普惠性幼儿园覆盖率", "%", "eval", NULL},
-    {"kg_public_enrollment_share", "公办园在园幼儿占比", "%", "eval", NULL},
-    {"kg_gross_enrollment", "学前三年毛入园率", "%", "eval", NULL},
-    {"senior_public_place_share", "公办高中学位占比", "%", "stats", NULL},
-    {"schools_open", "在办学校数", "所", "schools", NULL},
-    {"schools_type", "在办学校数（按办学类型）", "所", "schools", "办学类型"},
-    {"schools_closed", "撤并、停办学校数", "所", "schools", NULL},
-    {"hazards_found", "排查发现隐患数", "处", "safety", NULL},
-    {"hazards_closed", "整改销号隐患数", "处", "safety", NULL},
-    {"hazards_open", "未销号隐患数", "处", "safety", NULL},
-    {"hazards_overdue", "逾期未整改隐患数", "处", "safety", NULL},
-    {"hazards_closure_rate", "隐患整改销号率", "%", "safety", NULL},
-    {"safety_activity", "安全活动", "", "safety", "活动类型"},
-    {"stats_total", "基表字段合计", "", "stats", "基表字段"},
-    {"balanced_schools_passing", "义务教育优质均衡达标学校数", "所", "eval", "学段"},
+    {"kg_public_place_share", "公办幼儿园学位占比", "%", "eval", NULL, 0},
+    {"kg_inclusive_coverage", "普惠性幼儿园覆盖率", "%", "eval", NULL, 0},
+    {"kg_public_enrollment_share", "公办园在园幼儿占比", "%", "eval", NULL, 0},
+    {"kg_gross_enrollment", "学前三年毛入园率", "%", "eval", NULL, 0},
+    {"senior_public_place_share", "公办高中学位占比", "%", "stats", NULL, 0},
+    {"schools_open", "在办学校数", "所", "schools", NULL, 0},
+    {"schools_type", "在办学校数（按办学类型）", "所", "schools", "办学类型", 0},
+    {"schools_closed", "撤并、停办学校数", "所", "schools", NULL, 1},
+    {"hazards_found", "排查发现隐患数", "处", "safety", NULL, 1},
+    {"hazards_closed", "整改销号隐患数", "处", "safety", NULL, 1},
+    {"hazards_open", "未销号隐患数", "处", "safety", NULL, 0},
+    {"hazards_overdue", "逾期未整改隐患数", "处", "safety", NULL, 0},
+    {"hazards_closure_rate", "隐患整改销号率", "%", "safety", NULL, 1},
+    {"safety_activity", "安全活动", "", "safety", "活动类型", 1},
+    {"stats_total", "基表字段合计", "", "stats", "基表字段", 0},
+    {"balanced_schools_passing", "义务教育优质均衡达标学校数", "所", "eval", "学段", 0},
     {0},
 };
 
@@ -76,6 +76,7 @@ typedef struct metric_req {
     eval_scope scope;
     int year;
     const char *arg; /* after the colon, or NULL */
+    int kind;        /* which figure of a family (metric_kg_kind, metric_hz_kind) */
 } metric_req;
 
 typedef int (*metric_fn)(const metric_req *m, double *value, json_t **as_of);
@@ -158,8 +159,9 @@ static int metric_set(json_t **as_of, json_t *label, double *value, double v)
 
 typedef enum { KG_PUBLIC_PLACES, KG_INCLUSIVE, KG_PUBLIC_CHILDREN, KG_GROSS } metric_kg_kind;
 
-static int metric_kg(const metric_req *m, metric_kg_kind kind, double *value, json_t **as_of)
+static int metric_kg(const metric_req *m, double *value, json_t **as_of)
 {
+    metric_kg_kind kind = (metric_kg_kind)m->kind;
     eval_kg_totals t;
     int latest = eval_latest_year(m->db, &m->scope, m->year);
     if (latest == 0)
@@ -177,26 +179,6 @@ static int metric_kg(const metric_req *m, metric_kg_kind kind, double *value, js
         break;
     }
     return metric_set(as_of, metric_school_year(latest), value, v);
-}
-
-static int metric_kg_public_places(const metric_req *m, double *value, json_t **as_of)
-{
-    return metric_kg(m, KG_PUBLIC_PLACES, value, as_of);
-}
-
-static int metric_kg_inclusive(const metric_req *m, double *value, json_t **as_of)
-{
-    return metric_kg(m, KG_INCLUSIVE, value, as_of);
-}
-
-static int metric_kg_public_children(const metric_req *m, double *value, json_t **as_of)
-{
-    return metric_kg(m, KG_PUBLIC_CHILDREN, value, as_of);
-}
-
-static int metric_kg_gross(const metric_req *m, double *value, json_t **as_of)
-{
-    return metric_kg(m, KG_GROSS, value, as_of);
 }
 
 /* ------------------------------------------------------- statistics */
@@ -334,8 +316,9 @@ static int metric_hazards_at(const metric_req *m, const char *day, int overdue, 
                       p + 1, 4, out);
 }
 
-static int metric_hazards(const metric_req *m, metric_hz_kind kind, double *value, json_t **as_of)
+static int metric_hazards(const metric_req *m, double *value, json_t **as_of)
 {
+    metric_hz_kind kind = (metric_hz_kind)m->kind;
     metric_days d;
     json_t *summary = NULL;
     metric_year_bounds(m->year, &d);
@@ -356,31 +339,6 @@ static int metric_hazards(const metric_req *m, metric_hz_kind kind, double *valu
     double n = json_is_number(v) ? json_number_value(v) : NAN;
     json_decref(summary);
     return metric_set(as_of, metric_calendar_year(m->year), value, kind == HZ_RATE ? 100 * n : n);
-}
-
-static int metric_hazards_found(const metric_req *m, double *value, json_t **as_of)
-{
-    return metric_hazards(m, HZ_FOUND, value, as_of);
-}
-
-static int metric_hazards_closed(const metric_req *m, double *value, json_t **as_of)
-{
-    return metric_hazards(m, HZ_CLOSED, value, as_of);
-}
-
-static int metric_hazards_open(const metric_req *m, double *value, json_t **as_of)
-{
-    return metric_hazards(m, HZ_OPEN, value, as_of);
-}
-
-static int metric_hazards_overdue(const metric_req *m, double *value, json_t **as_of)
-{
-    return metric_hazards(m, HZ_OVERDUE, value, as_of);
-}
-
-static int metric_hazards_rate(const metric_req *m, double *value, json_t **as_of)
-{
-    return metric_hazards(m, HZ_RATE, value, as_of);
 }
 
 /* What an activity kind counts: the quantity for 安防器材, 灭火器 and
@@ -446,27 +404,38 @@ static int metric_balanced(const metric_req *m, double *value, json_t **as_of)
 
 /* ------------------------------------------------------------ registry */
 
+/* Each registry key's function and, for a family, which of its figures. */
 static const struct {
     const char *key;
     metric_fn fn;
+    int kind;
 } metric_impls[] = {
-    {"kg_public_place_share", metric_kg_public_places},
-    {"kg_inclusive_coverage", metric_kg_inclusive},
-    {"kg_public_enrollment_share", metric_kg_public_children},
-    {"kg_gross_enrollment", metric_kg_gross},
-    {"senior_public_place_share", metric_senior_share},
-    {"schools_open", metric_schools_open},
-    {"schools_type", metric_schools_open},
-    {"schools_closed", metric_schools_closed},
-    {"hazards_found", metric_hazards_found},
-    {"hazards_closed", metric_hazards_closed},
-    {"hazards_open", metric_hazards_open},
-    {"hazards_overdue", metric_hazards_overdue},
-    {"hazards_closure_rate", metric_hazards_rate},
-    {"safety_activity", metric_activity},
-    {"stats_total", metric_stats_total},
-    {"balanced_schools_passing", metric_balanced},
+    {"kg_public_place_share", metric_kg, KG_PUBLIC_PLACES},
+    {"kg_inclusive_coverage", metric_kg, KG_INCLUSIVE},
+    {"kg_public_enrollment_share", metric_kg, KG_PUBLIC_CHILDREN},
+    {"kg_gross_enrollment", metric_kg, KG_GROSS},
+    {"senior_public_place_share", metric_senior_share, 0},
+    {"schools_open", metric_schools_open, 0},
+    {"schools_type", metric_schools_open, 0},
+    {"schools_closed", metric_schools_closed, 0},
+    {"hazards_found", metric_hazards, HZ_FOUND},
+    {"hazards_closed", metric_hazards, HZ_CLOSED},
+    {"hazards_open", metric_hazards, HZ_OPEN},
+    {"hazards_overdue", metric_hazards, HZ_OVERDUE},
+    {"hazards_closure_rate", metric_hazards, HZ_RATE},
+    {"safety_activity", metric_activity, 0},
+    {"stats_total", metric_stats_total, 0},
+    {"balanced_schools_passing", metric_balanced, 0},
 };
+
+int metrics_key_yearly(const char *key)
+{
+    size_t n = key ? strcspn(key, ":") : 0;
+    for (const metric_def *d = metrics_registry; key && d->key; d++)
+        if (strlen(d->key) == n && strncmp(d->key, key, n) == 0)
+            return d->yearly;
+    return 0;
+}
 
 /* The registry entry of key ("name" or "name:arg"; name into name_out,
  * the argument's offset into *arg), or NULL. */
@@ -527,14 +496,16 @@ int metrics_value(store_db *db, const char *key, const char *path, const char *p
                     .year = year,
                     .arg = arg};
     for (size_t i = 0; i < sizeof metric_impls / sizeof metric_impls[0]; i++)
-        if (strcmp(metric_impls[i].key, name) == 0)
+        if (strcmp(metric_impls[i].key, name) == 0) {
+            m.kind = metric_impls[i].kind;
             return metric_impls[i].fn(&m, value, as_of);
+        }
     return STORE_NOTFOUND;
 }
 
 /* --------------------------------------------------------------- list */
 
-/* Appends {"key","name","unit","module","value","as_of"} of key. */
+/* Appends {"key","name","unit","module","yearly","value","as_of"} of key. */
 static int metric_list_add(json_t *items, store_db *db, const metric_req *m, const char *key,
                            const char *name, const char *unit, const char *module)
 {
@@ -544,9 +515,9 @@ static int metric_list_add(json_t *items, store_db *db, const metric_req *m, con
                            m->year, &value, &as_of);
     if (rc != STORE_OK)
         return rc;
-    json_t *item = json_pack("{ss ss ss ss so so*}", "key", key, "name", name, "unit", unit,
-                             "module", module, "value", isfinite(value) ? json_real(value)
-                                                                        : json_null(),
+    json_t *item = json_pack("{ss ss ss ss sb so so*}", "key", key, "name", name, "unit", unit,
+                             "module", module, "yearly", metrics_key_yearly(key),
+                             "value", isfinite(value) ? json_real(value) : json_null(),
                              "as_of", as_of);
     if (!item)
         return STORE_ERROR;

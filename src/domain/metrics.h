@@ -43,10 +43,18 @@ typedef struct metric_def {
     const char *unit;     /* "%", "所", "处", "人", ... */
     const char *module;   /* "stats", "eval", "schools", "safety" */
     const char *arg;      /* what the argument is, NULL when none */
+    int yearly;           /* 1: a figure of the calendar year that starts again
+                             from 0 each January (hazards found, closed and their
+                             closure rate, activities, schools closed): a
+                             target's progress runs from 0, not from last year's
+                             figure (its baseline, shown for comparison) */
 } metric_def;
 
 /* The registry, terminated by {0}. */
 extern const metric_def metrics_registry[];
+
+/* 1 when key (with or without its argument) is a yearly figure (above). */
+int metrics_key_yearly(const char *key);
 
 /* 1 when key (with its argument) names a figure the registry can compute. */
 int metrics_key_valid(store_db *db, const char *key);
@@ -61,7 +69,7 @@ int metrics_value(store_db *db, const char *key, const char *path, const char *p
 
 /* The list of GET /api/metrics: every registry entry (and for argument
  * entries, the common arguments: every stage total, every activity kind)
- * with its current value: [{"key","name","unit","module","value","as_of"}]. */
+ * with its current value: [{"key","name","unit","module","yearly","value","as_of"}]. */
 int metrics_list(store_db *db, const char *path, const char *path_hi, int64_t county_org_id,
                  int year, json_t **out);
 

@@ -128,6 +128,8 @@ static int ptree_target_eval(ptree *t, int k, json_t **out, plan_status *st, dou
     json_t *row = json_array_get(t->targets, (size_t)k);
     ptree_node *nd = &t->nodes[t->tg[k].node];
     double baseline = plan_field_num(row, "baseline"), floor = plan_field_num(row, "floor");
+    /* a yearly figure starts again from 0: last year's is for comparison only */
+    double start = metrics_key_yearly(text_field(row, "metric")) ? NAN : baseline;
     int lower = text_is(text_field(row, "direction"), "lower");
     double current = NAN;
     const char *label = NULL;
@@ -137,8 +139,8 @@ static int ptree_target_eval(ptree *t, int k, json_t **out, plan_status *st, dou
     int rc = ptree_target_current(t, k, &current, &label);
     if (rc != STORE_OK)
         return rc;
-    *st = plan_target_status(baseline, floor, current, lower, nd->start, due, t->on, &t->m);
-    *progress = plan_target_progress(baseline, floor, current, lower);
+    *st = plan_target_status(start, floor, current, lower, nd->start, due, t->on, &t->m);
+    *progress = plan_target_progress(start, floor, current, lower);
     *elapsed = plan_time_elapsed(nd->start, due, t->on);
     *out = ptree_target_json(row, due, current, label, *progress, *st);
     return STORE_OK;

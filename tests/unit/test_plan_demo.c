@@ -19,7 +19,7 @@
 typedef struct pd_state {
     fx_store *d;
     int64_t county, plan_id;
-    char path[32], path_hi[32];
+    char path[64], path_hi[64];
 } pd_state;
 
 /* The seed's section 三, every quantitative 2022 target: a fragment of the
@@ -321,6 +321,16 @@ static void test_tree(void **state)
     assert_non_null(target);
     assert_string_equal(json_string_value(json_object_get(target, "status")), "behind");
     assert_true(fabs(real_of(target, "current") - real_of(target, "baseline")) < 1e-9);
+    /* 应急演练场次 counts the drills of 2022 from 0: last year's total is its
+     * baseline for comparison, not where its progress starts */
+    json_t *drills = NULL;
+    memset(counts, 0, sizeof counts);
+    tree_walk(json_object_get(tree, "items"), counts, "应急演练", &drills);
+    assert_non_null(drills);
+    double current = real_of(drills, "current"), floor = real_of(drills, "floor");
+    assert_true(current > 0 && real_of(drills, "baseline") > current);
+    assert_true(fabs(real_of(drills, "progress") - current / floor) < 1e-3);
+    assert_string_not_equal(json_string_value(json_object_get(drills, "status")), "behind");
     json_decref(tree);
 }
 
@@ -334,14 +344,10 @@ static int group_setup(void **state)
     if (!s)
         return -1;
     s->d = fx_demo_new("plandemo", 2021, 1, 0);
-    json_t *rows = fx_rows(s->d->db, "SELECT id, path FROM org_units WHERE name = '长葛市'");
-    json_t *row = json_array_get(rows, 0);
-    s->county = json_integer_value(json_object_get(row, "id"));
-    snprintf(s->path, sizeof s->path, "%s", json_string_value(json_object_get(row, "path")));
-    json_decref(rows);
-    arena *a = arena_new();
-    snprintf(s->path_hi, sizeof s->path_hi, "%s", org_scope_upper(a, s->path));
-    arena_free(a);
+    fx_scope county = fx_scope_of(s->d->db, "长葛市");
+    s->county = county.id;
+    snprintf(s->path, sizeof s->path, "%s", county.path);
+    snprintf(s->path_hi, sizeof s->path_hi, "%s", county.path_hi);
     s->plan_id = fx_num(s->d->db, "SELECT MIN(id) FROM plans");
     *state = s;
     return 0;
