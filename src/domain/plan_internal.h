@@ -145,6 +145,9 @@ void plan_json_copy(json_t *to, json_t *from, const char *key);
 void plan_json_reals(json_t *o, const char *const *keys);
 /* An evidence row's "url": its download for a file, else null. */
 void plan_evidence_url(json_t *evidence);
+/* A report row (PLAN_REPORT_SELECT) in the shape of the API: progress a
+ * real, created_at formatted (plan_reports.c). */
+void plan_report_shape(json_t *report);
 
 /* A REAL column's parameter: NULL for NAN (or an infinity). */
 static inline sval plan_sv_real(double v)

@@ -87,6 +87,7 @@ static int plan_item_reports(store_db *db, int64_t item_id, json_t **reports, js
     }
     json_array_foreach(*reports, i, r) {
         json_int_t id = text_field_int(r, "id");
+        plan_report_shape(r);
         json_object_set_new(r, "figures", plan_item_report_figures(*figures, id));
         json_object_set_new(r, "evidence", plan_item_report_evidence(evidence, id));
     }

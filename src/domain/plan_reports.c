@@ -42,6 +42,12 @@ static const char *const plan_report_states[] = {"achieved", "on_track", "at_ris
 static const char *const plan_evidence_kinds[] = {"text", "link", "file", "record", NULL};
 /* REAL columns (plan_json_reals). */
 static const char *const plan_report_reals[] = {"progress", NULL};
+
+void plan_report_shape(json_t *report)
+{
+    plan_json_reals(report, plan_report_reals);
+    text_set_time(report, "created_at", text_field_int(report, "created_at"));
+}
 static const char *const plan_figure_reals[] = {"value", NULL};
 
 /* Refusals naming an element of a list ("figures[2].target_id"): read by
@@ -94,8 +100,7 @@ int plan_report_load(store_db *db, int64_t report_id, json_t **out)
     }
     json_array_foreach(figures, i, row) plan_json_reals(row, plan_figure_reals);
     json_array_foreach(evidence, i, row) plan_evidence_url(row);
-    plan_json_reals(*out, plan_report_reals);
-    text_set_time(*out, "created_at", text_field_int(*out, "created_at"));
+    plan_report_shape(*out);
     json_object_set_new(*out, "figures", figures);
     json_object_set_new(*out, "evidence", evidence);
     return STORE_OK;
