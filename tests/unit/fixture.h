@@ -6,7 +6,7 @@
  *   河南省 /1/ > 许昌市 /1/2/ > 长葛市 /1/2/3/ (county) > 大周镇 /1/2/3/4/ (乡镇)
  *
  * (fx_county builds the first three, fx_tree all four), demo databases
- * (fx_demo_new), queries (fx_num, fx_rows, fx_count), schools created as
+ * (fx_demo_new), a unit's subtree (fx_scope_of), queries (fx_num, fx_rows, fx_count), schools created as
  * the command line (fx_school) and users as the request would carry them
  * (fx_user) and the teardown of a fixture that
  * starts with its fx_store (fx_store_teardown). Every helper fails the test on
@@ -188,6 +188,31 @@ static inline json_t *fx_rows(store_db *db, const char *sql)
     if (db_query(db, sql, NULL, 0, &out) != STORE_OK)
         fail_msg("%s: %s", sql, db_errmsg(db));
     return out;
+}
+
+/* The subtree of the org unit called name (e.g. the demo's 长葛市): its id,
+ * its path and the exclusive upper bound of the paths below it. */
+typedef struct fx_scope {
+    int64_t id;
+    char path[64], path_hi[64];
+} fx_scope;
+
+static inline fx_scope fx_scope_of(store_db *db, const char *name)
+{
+    fx_scope sc = {0};
+    json_t *row = NULL;
+    sval p[] = {SV_T(name)};
+
+    assert_int_equal(db_query_one(db, "SELECT id, path FROM org_units WHERE name = ?", p, 1, &row),
+                     STORE_OK);
+    sc.id = json_integer_value(json_object_get(row, "id"));
+    snprintf(sc.path, sizeof sc.path, "%s", json_string_value(json_object_get(row, "path")));
+    json_decref(row);
+    arena *a = arena_new();
+    assert_non_null(a);
+    snprintf(sc.path_hi, sizeof sc.path_hi, "%s", org_scope_upper(a, sc.path));
+    arena_free(a);
+    return sc;
 }
 
 /* The integer result of sql with one integer parameter. */

@@ -13,29 +13,10 @@
 #include <expat.h>
 #include <zip.h>
 
+#include "zip_fixture.h"
+
 #include "io/docx_out.h"
 
-/* The named member of the zip as a NUL-terminated malloced string, or NULL. */
-static char *test_member(const char *data, size_t len, const char *name)
-{
-    zip_error_t zerr;
-    zip_error_init(&zerr);
-    zip_source_t *src = zip_source_buffer_create(data, len, 0, &zerr);
-    assert_non_null(src);
-    zip_t *z = zip_open_from_source(src, ZIP_RDONLY, &zerr);
-    assert_non_null(z);
-    zip_stat_t st;
-    char *text = NULL;
-    if (zip_stat(z, name, 0, &st) == 0) {
-        zip_file_t *f = zip_fopen(z, name, 0);
-        assert_non_null(f);
-        text = calloc(1, st.size + 1);
-        assert_int_equal(zip_fread(f, text, st.size), (zip_int64_t)st.size);
-        zip_fclose(f);
-    }
-    zip_close(z);
-    return text;
-}
 
 static int test_well_formed(const char *xml)
 {
@@ -75,12 +56,12 @@ static void test_document(void **state)
                                         "word/_rels/document.xml.rels", "word/styles.xml",
                                         "word/footer1.xml", "word/document.xml"};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        char *xml = test_member(out, len, parts[i]);
+        char *xml = fx_zip_member(out, len, parts[i]);
         assert_non_null(xml);
         assert_true(test_well_formed(xml));
         free(xml);
     }
-    char *doc = test_member(out, len, "word/document.xml");
+    char *doc = fx_zip_member(out, len, "word/document.xml");
     assert_non_null(strstr(doc, "2022年目标任务督查通报"));
     assert_non_null(strstr(doc, "截至2022年9月30日"));
     assert_non_null(strstr(doc, "A &amp; B &lt;C&gt; &quot;D&quot;"));
@@ -97,7 +78,7 @@ static void test_document(void **state)
         cells++;
     assert_int_equal(cells, 9);
     free(doc);
-    char *styles = test_member(out, len, "word/styles.xml");
+    char *styles = fx_zip_member(out, len, "word/styles.xml");
     assert_non_null(strstr(styles, "仿宋_GB2312"));
     assert_non_null(strstr(styles, "方正小标宋简体"));
     free(styles);
@@ -117,7 +98,7 @@ static void test_empty_and_null(void **state)
     docx_para(d, DOCX_BODY, NULL);
     docx_table_row(d, NULL); /* no open table: ignored */
     assert_int_equal(docx_finish(d, &out, &len, &err), 0);
-    char *doc = test_member(out, len, "word/document.xml");
+    char *doc = fx_zip_member(out, len, "word/document.xml");
     assert_true(test_well_formed(doc));
     free(doc);
     free(out);

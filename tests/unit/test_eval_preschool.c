@@ -673,12 +673,8 @@ static void test_demo(void **state)
 {
     (void)state;
     fx_store *st = fx_demo_new("evaldemo", 20211, 1, 0);
-    arena *a = arena_new();
-    assert_non_null(a);
-    json_t *county = fx_rows(st->db, "SELECT id, path FROM org_units WHERE name = '长葛市'");
-    const char *path = json_string_value(json_object_get(json_array_get(county, 0), "path"));
-    eval_scope scope = {path, org_scope_upper(a, path),
-                        json_integer_value(json_object_get(json_array_get(county, 0), "id"))};
+    fx_scope county = fx_scope_of(st->db, "长葛市");
+    eval_scope scope = {county.path, county.path_hi, county.id};
 
     /* every town has its population of each demo year */
     int64_t towns = fx_num(st->db, "SELECT COUNT(*) FROM org_units WHERE level = 'town'");
@@ -714,8 +710,6 @@ static void test_demo(void **state)
                 num(json_object_get(crowding, "乡村"), "average"));
     json_decref(out);
 
-    json_decref(county);
-    arena_free(a);
     fx_demo_free(st);
 }
 

@@ -11,6 +11,8 @@
 #include <cmocka.h>
 #include <zip.h>
 
+#include "zip_fixture.h"
+
 #include "io/xlsx_out.h"
 
 static const xlsx_col test_cols[] = {
@@ -22,28 +24,6 @@ static const xlsx_col test_cols[] = {
     {NULL, NULL, 0, XLSX_TEXT},
 };
 
-/* The named member of the zip as a NUL-terminated malloced string, or NULL. */
-static char *test_zip_member(const char *data, size_t len, const char *name)
-{
-    zip_error_t zerr;
-    zip_error_init(&zerr);
-    zip_source_t *src = zip_source_buffer_create(data, len, 0, &zerr);
-    assert_non_null(src);
-    zip_t *z = zip_open_from_source(src, ZIP_RDONLY, &zerr);
-    assert_non_null(z);
-    zip_stat_t st;
-    char *text = NULL;
-    if (zip_stat(z, name, 0, &st) == 0) {
-        zip_file_t *f = zip_fopen(z, name, 0);
-        assert_non_null(f);
-        text = calloc(1, st.size + 1);
-        assert_int_equal(zip_fread(f, text, st.size), (zip_int64_t)st.size);
-        zip_fclose(f);
-    }
-    zip_close(z);
-    zip_error_fini(&zerr);
-    return text;
-}
 
 static void test_workbook(void **state)
 {
@@ -62,19 +42,19 @@ static void test_workbook(void **state)
     assert_true(len > 100);
     assert_memory_equal(out, "PK", 2);
 
-    char *sheet = test_zip_member(out, len, "xl/worksheets/sheet1.xml");
+    char *sheet = fx_zip_member(out, len, "xl/worksheets/sheet1.xml");
     assert_non_null(sheet);
     assert_non_null(strstr(sheet, "autoFilter"));
     assert_non_null(strstr(sheet, "ySplit=\"1\""));
     assert_non_null(strstr(sheet, "<v>3200</v>"));
     free(sheet);
-    char *strings = test_zip_member(out, len, "xl/sharedStrings.xml");
+    char *strings = fx_zip_member(out, len, "xl/sharedStrings.xml");
     assert_non_null(strings);
     assert_non_null(strstr(strings, "学校标识码"));
     assert_non_null(strstr(strings, "长葛市第一高级中学"));
     assert_non_null(strstr(strings, "不详"));  /* text in a number column stays text */
     free(strings);
-    char *book = test_zip_member(out, len, "xl/workbook.xml");
+    char *book = fx_zip_member(out, len, "xl/workbook.xml");
     assert_non_null(book);
     assert_non_null(strstr(book, "学校名单"));
     free(book);
