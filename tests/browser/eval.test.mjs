@@ -237,3 +237,31 @@ S.test('督导室 adds a 本局 target through the form (a wrong value is shown 
     await context.close();
   }
 });
+
+S.test('a school administrator opens its own card from its school page, and only its own', async () => {
+  const me = await apiLogin(S.base, 's4110820082');
+  const schoolId = me.user.school_id;
+  const card = await json(me, `/api/eval/school/${schoolId}`);
+  const { context, page: p, check } = await B.openPage({ allow: [/status of 403/] });
+  try {
+    await B.login(p, 's4110820082');
+    await p.goto(`${S.base}/#/schools/${schoolId}`);
+    await p.locator('[data-testid="eval-card"]').click();
+    await textShown(p, '[data-testid="school-name"]', card.school.name);
+    for (const part of card.parts) {
+      const section = p.locator(`section.eval-part[data-stage="${part.stage}"]`);
+      await textShown(p, `section.eval-part[data-stage="${part.stage}"] [data-testid="part-verdict"]`, verdict(part.pass));
+      assert.equal(await section.locator('[data-testid="gaps"] li').count(), part.gaps.length);
+      assert.equal(await section.locator('[data-testid="to-whatif"]').count(), 0, 'no what-if for a school');
+    }
+    assert.equal(await p.locator('#menu a[data-route="/eval"]').count(), 0, 'no county evaluation in the menu');
+    // the county's evaluation and another school's card stay closed to it
+    assert.equal((await me.get('/api/eval/balanced?stage=primary')).status, 403);
+    const other = (await (await apiLogin(S.base, 'admin')).get('/api/eval/balanced?stage=primary')).json.schools
+      .find((s) => s.school_id !== schoolId);
+    assert.equal((await me.get(`/api/eval/school/${other.school_id}`)).status, 403);
+    await check();
+  } finally {
+    await context.close();
+  }
+});

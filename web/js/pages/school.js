@@ -92,6 +92,7 @@ function renderDetail(ctx, s) {
     write && s.status === '在办' ? h('button.btn', { type: 'button', 'data-testid': 'status', onclick: () => statusDialog(ctx, s, '停办') }, '停办') : null,
     write && s.status === '停办' ? h('button.btn', { type: 'button', 'data-testid': 'status', onclick: () => statusDialog(ctx, s, '在办') }, '恢复办学') : null,
     h('a.btn', { href: '#/safety/ledger?school_id=' + s.id, 'data-testid': 'safety-ledger' }, '安全台账'),
+    h('a.btn', { href: '#/eval/school/' + s.id, 'data-testid': 'eval-card' }, '评估卡片'),
     h('button.btn', { type: 'button', 'data-testid': 'print', onclick: () => window.print() }, '打印'),
     h('a.btn', { href: '#/schools', 'data-testid': 'back' }, '返回列表'),
   ];
