@@ -8,7 +8,7 @@ import { h, pageHead } from '../ui.js';
 import { drawCharts } from '../charts.js';
 import { safetyAccess } from './safety.js';
 import { statsSummary } from './stats.js';
-import { STATUSES, statusBadge, progressBar, deptName } from './plan-ui.js';
+import { STATUSES, statusBadge, progressBar, deptName, planTitle } from './plan-ui.js';
 
 const BLUE = ['#1d5fbf', '#3b82d6', '#5ea1e8', '#f0a02c', '#43a66a', '#8a6fd1', '#d9534f', '#2bb3b3', '#9aa5b1', '#c98a4b'];
 
@@ -72,7 +72,7 @@ function planCard(p) {
   const q = (extra) => '#/plan?' + new URLSearchParams(Object.assign({ plan: p.plan_id }, extra)).toString();
   const behind = p.behind || [];
   return h('section.card.plan-card', { 'data-testid': 'plan-card' },
-    h('h2', null, h('a', { href: q({}) }, (p.year ? p.year + '年 ' : '') + (p.title || '年度目标')), ' ', statusBadge(p.status),
+    h('h2', null, h('a', { href: q({}) }, planTitle(p)), ' ', statusBadge(p.status),
       h('span.muted.plan-small', null, p.on ? '　截至 ' + p.on : '')),
     progressBar(p.progress, p.status, 'plan-card-progress'),
     h('div.plan-card-counts', null, STATUSES.map((s) => h('a', { class: 'plan-count plan-st-' + s.value, href: q({ status: s.value }), 'data-testid': 'plan-card-' + s.value },

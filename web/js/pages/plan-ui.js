@@ -223,3 +223,9 @@ export function tabs(active, query) {
     h('a', { href: '#/plan' + s, class: active === 'tree' ? 'active' : null, 'aria-current': active === 'tree' ? 'page' : null, 'data-testid': 'tab-tree' }, '年度目标'),
     h('a', { href: '#/plan/dept' + s, class: active === 'dept' ? 'active' : null, 'aria-current': active === 'dept' ? 'page' : null, 'data-testid': 'tab-dept' }, '股室目标'));
 }
+
+// A plan's title with its year in front unless the title names it already.
+export function planTitle(p) {
+  const title = p.title || '年度目标';
+  return p.year && !title.includes(String(p.year)) ? p.year + '年 ' + title : title;
+}

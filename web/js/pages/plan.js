@@ -9,7 +9,7 @@ import { get, post, download, qs } from '../api.js';
 import { h, pageHead, select, input, textarea, field, formError, submitting, values, modal, toast, setOptions, errorBox } from '../ui.js';
 import {
   STATUSES, statusBadge, statusLabel, progressBar, fmtNum, isDate, planAccess, plans, pickPlan,
-  deptOptions, deptName, targetsTable, countsPie, tabs,
+  deptOptions, deptName, targetsTable, countsPie, tabs, planTitle,
 } from './plan-ui.js';
 import { drawCharts } from '../charts.js';
 import { itemDialog } from './plan-edit.js';
@@ -62,7 +62,7 @@ export async function render(ctx) {
     chart);
 
   const page = h('div.plan-page', null,
-    pageHead(plan.title.includes(String(plan.year)) ? plan.title : plan.year + '年 ' + plan.title, actions),
+    pageHead(planTitle(plan), actions),
     tabs('tree', q),
     filterForm(ctx, list, plan, date),
     summary,
@@ -82,7 +82,7 @@ export async function render(ctx) {
 
 function filterForm(ctx, list, plan, date) {
   const q = ctx.query;
-  const planSel = list.length > 1 ? select('plan', list.map((p) => ({ value: String(p.id), label: p.year + '年 ' + p.title })), String(plan.id)) : null;
+  const planSel = list.length > 1 ? select('plan', list.map((p) => ({ value: String(p.id), label: planTitle(p) })), String(plan.id)) : null;
   const onIn = input('on', date, { type: 'date', min: plan.year + '-01-01', max: plan.year + '-12-31' });
   const deptSel = select('dept', q.dept ? [q.dept] : [], q.dept || '', null, '全部');
   deptOptions().then((opts) => setOptions(deptSel, opts, q.dept || '', '全部')).catch(() => {});
