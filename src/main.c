@@ -16,6 +16,7 @@ static const struct {
     {"user", cmd_user},         {"org", cmd_org},   {"migrate", cmd_migrate},
     {"export", cmd_export},     {"import", cmd_import},
     {"safety-rebuild", cmd_safety_rebuild},
+    {"eval", cmd_eval},         {"plan", cmd_plan},
 };
 
 static void main_usage(FILE *out)
@@ -35,6 +36,10 @@ static void main_usage(FILE *out)
           "  safety-rebuild  重建安全汇总计数  [--db 文件]\n"
           "  export    导出基表  --year 学年 --out 文件.xlsx [--type 办学类型] [--db 文件]\n"
           "  import    检查并导入基表  --year 学年 文件 [--apply] [--db 文件]\n"
+          "  eval      评估结论（优质均衡、学前普及普惠、班额）  [--year 学年]\n"
+          "            [--stage primary|junior|preschool|class-size] [--org 机构] [--out 文件.xlsx]\n"
+          "  plan      工作目标  export --year 年度 --format xlsx|docx --out 文件 [--on 日期]\n"
+          "            | status --year 年度 [--on 日期]  [--org 机构] [--db 文件]\n"
           "  version   显示版本\n"
           "  help      显示本帮助\n"
           "\n"

@@ -214,8 +214,9 @@ int cmd_demo(int argc, char **argv)
     else if (units > 0 && !quiet)
         printf("使用已有的演示数据库 %s\n", db);
     if (status == 0) {
-        demo_print_logins(s, (int)port);
-        if (!opt_flag(argc, argv, "no-serve"))
+        int serve = !opt_flag(argc, argv, "no-serve");
+        demo_print_logins(s, serve ? (int)port : 0);
+        if (serve)
             status = cli_serve_store(s, "127.0.0.1", (int)port, 0, quiet);
     }
     store_close(s);

@@ -692,7 +692,8 @@ void demo_print_logins(store *s, int port)
         printf("%s\n", school ? school : json_string_value(json_object_get(row, "scope_name")));
     }
     printf("  （学校管理员每所学校一个：s+学校标识码）\n\n");
-    printf("打开 http://127.0.0.1:%d\n\n", port);
+    if (port > 0)
+        printf("打开 http://127.0.0.1:%d\n\n", port);
     fflush(stdout);
     json_decref(rows);
 }

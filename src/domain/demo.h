@@ -16,7 +16,8 @@
 /* The 长葛市 demo county with its users. counties > 1 adds that many further
  * synthetic counties under one province (for benchmarks; no extra users). */
 int demo_generate(store *s, uint64_t seed, int counties, char **err);
-/* Print the demo logins (username, role, scope) to stdout. */
+/* Print the demo logins (username, role, scope) to stdout, and the address
+ * to open when port > 0 (0: not serving). */
 void demo_print_logins(store *s, int port);
 
 #endif
