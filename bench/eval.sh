@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/eval.sh - the 评估 benchmark (issue 4): GET /api/eval/balanced
-# (小学 and 初中), /api/eval/preschool and /api/eval/class-size at county
+# (小学 and 初中), /api/eval/preschool, /api/eval/class-size and
+# /api/eval/counties (the counties side by side, 小学) at county
 # scope (长葛市, 352 schools) and at province scope (100 counties, about
 # 36,000 schools with 2021 基表), each beside SQLite's own time for the
 # same aggregates written as one query.
@@ -95,6 +96,7 @@ SCENARIOS=(
   "balanced 初中|/api/eval/balanced?year=$YEAR&stage=junior|junior"
   "preschool|/api/eval/preschool?year=$YEAR|preschool"
   "class-size|/api/eval/class-size?year=$YEAR|size"
+  "counties 小学|/api/eval/counties?year=$YEAR&stage=primary|counties"
 )
 declare -A RPS P50 P99 SIZE
 FAILED=0

@@ -20,6 +20,8 @@
  *   eval_inputs_api.c eval_inputs_routes: the population aged 3-5, the
  *                    bureau's own standards
  *   eval_export.c    the whole evaluation as an xlsx in the inspection forms' layout
+ *   eval_counties.c  eval_counties_routes: the counties of a city or province
+ *                    side by side, each its own evaluation
  * Nothing is stored but the inputs the statistics lack (the population aged
  * 3-5 per town) and named what-if scenarios.
  */

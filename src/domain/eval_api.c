@@ -172,8 +172,7 @@ int eval_api_read(req *r, eval_api_ctx *c)
     return 0;
 }
 
-/* The stage of text (NULL: primary), or NULL after replying 400. */
-static const char *eval_api_stage(req *r, const char *text)
+const char *eval_api_stage(req *r, const char *text)
 {
     if (!text)
         return "primary";

@@ -9,6 +9,8 @@
  *   eval_scenarios.c  the saved what-if scenarios: eval_scenarios_routes
  *   eval_inputs_api.c the inputs the bureau keeps, the population aged
  *                     3-5 and its own standards: eval_inputs_routes
+ *   eval_counties.c   the counties of a city or province side by side:
+ *                     eval_counties_routes
  *
  * Every county-level handler starts with eval_api_can_read (a 学校管理员
  * reads only its school's card), then parses the org unit and school year
@@ -66,6 +68,10 @@ int eval_api_year_or_latest(req *r, const eval_scope *scope, int year);
 
 /* A county-level read: who, then the query's org and year into c. */
 int eval_api_read(req *r, eval_api_ctx *c);
+
+/* The stage of text ("primary" or "junior"; NULL: "primary"), or NULL
+ * after replying 400 stage. */
+const char *eval_api_stage(req *r, const char *text);
 
 /* The body of a what-if (year, stage, org, changes) into c, *stage and
  * *changes (borrowed from r->json): 0, or -1 after replying. */

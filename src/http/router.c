@@ -16,7 +16,7 @@ static const route *const router_tables[] = {
     health_routes, auth_routes, users_routes, audit_routes,
     org_routes, schools_routes, dashboard_routes, hazards_routes, inspections_routes,
     safety_routes, stats_routes, stats_rounds_routes, stats_exchange_routes, eval_routes,
-    eval_scenarios_routes, eval_inputs_routes, plan_routes,
+    eval_scenarios_routes, eval_inputs_routes, eval_counties_routes, plan_routes,
 };
 
 #define ROUTER_NTABLES (sizeof router_tables / sizeof router_tables[0])

@@ -51,6 +51,7 @@ extern const route stats_exchange_routes[];
 extern const route eval_routes[];
 extern const route eval_scenarios_routes[];
 extern const route eval_inputs_routes[];
+extern const route eval_counties_routes[];
 extern const route plan_routes[];
 
 #endif

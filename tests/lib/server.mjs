@@ -13,6 +13,9 @@
 // S.test appends the tail of the server's stderr to any failure.
 // serverSuite({ env: { EDUBUREAU_NOW: '1632000000' } }) adds variables to the
 // server's environment (EDUBUREAU_NOW fixes the server's clock, see clock.h).
+// serverSuite({ prepare: async ({ bin, db, env }) => ... }) runs before the
+// server starts, e.g. `edubureau generate --counties 3 --stats --db <db>` and
+// `edubureau user add ...` (demo then serves the database it finds there).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -43,7 +46,7 @@ function binary() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export async function startServer({ seed = 2021, extraArgs = [], env: extraEnv = {} } = {}) {
+export async function startServer({ seed = 2021, extraArgs = [], env: extraEnv = {}, prepare = null } = {}) {
   const bin = binary();
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edubureau-test-'));
@@ -52,6 +55,7 @@ export async function startServer({ seed = 2021, extraArgs = [], env: extraEnv =
   const env = { ...process.env, ...extraEnv };
   if (!env.ASAN_OPTIONS) env.ASAN_OPTIONS = 'detect_leaks=1:abort_on_error=0';
   if (!env.UBSAN_OPTIONS) env.UBSAN_OPTIONS = 'print_stacktrace=1';
+  if (prepare) await prepare({ bin, db, dir, env });
   const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let stdout = '';

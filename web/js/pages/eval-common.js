@@ -76,9 +76,17 @@ export function verdictBadge(pass, testid) {
   return b;
 }
 
+// The org unit the pages are about (#/eval...?org=<id>; null: the caller's
+// scope), set by eval.js from each route's query. qp and withOrg carry it
+// into every link, export and API call of the module unless o names its own org.
+let scopeOrg = null;
+export function setScopeOrg(query) { scopeOrg = /^\d+$/.test((query && query.org) || '') ? query.org : null; }
+export const currentOrg = () => scopeOrg;
+export const withOrg = (o) => Object.assign(scopeOrg ? { org: scopeOrg } : {}, o || {});
+
 export const qp = (o) => {
   const u = new URLSearchParams();
-  for (const [k, v] of Object.entries(o || {})) if (v !== '' && v !== undefined && v !== null) u.append(k, v);
+  for (const [k, v] of Object.entries(withOrg(o))) if (v !== '' && v !== undefined && v !== null) u.append(k, v);
   const s = u.toString();
   return s ? '?' + s : '';
 };
@@ -125,16 +133,19 @@ export function exportButton(year) {
 
 export function printButton() { return h('button.btn', { type: 'button', onclick: () => window.print() }, '打印'); }
 
-// balanced(year, stage): GET /api/eval/balanced (year may be null: the latest)
+// balanced(year, stage, detail): GET /api/eval/balanced of the current org
+// (year may be null: the latest; detail 0: without the per-school rows)
 let latestPromise = null;
-export function balanced(year, stage) {
-  const p = get('/api/eval/balanced', { year: year || undefined, stage });
+let latestOrg = null;
+export function balanced(year, stage, detail) {
+  const p = get('/api/eval/balanced', withOrg({ year: year || undefined, stage, detail }));
+  if (latestOrg !== scopeOrg) { latestPromise = null; latestOrg = scopeOrg; }
   if (!year && !latestPromise) latestPromise = p.then((d) => d.year).catch(() => { latestPromise = null; return null; });
   return p;
 }
 // latestYear(): the latest school year with records in scope (asked once per page load)
 export function latestYear() {
-  if (!latestPromise) balanced(null, 'primary').catch(() => null);
+  if (!latestPromise || latestOrg !== scopeOrg) balanced(null, 'primary', 0).catch(() => null);
   return latestPromise;
 }
 

@@ -6,7 +6,7 @@
 
 import { get } from '../api.js';
 import { h, pageHead, badge } from '../ui.js';
-import { clientTable, evalTabs, exportButton, fmt, fmtValue, latestYear, pct, printButton, qp, verdictBadge, yearOf, yearSelect } from './eval-common.js';
+import { clientTable, evalTabs, exportButton, fmt, fmtValue, latestYear, pct, printButton, qp, verdictBadge, withOrg, yearOf, yearSelect } from './eval-common.js';
 
 const CMP = { '>=': '≥', '<=': '≤', '>': '>', '<': '<' };
 
@@ -19,7 +19,7 @@ function standardsCell(list, unit) {
 
 export async function render(ctx) {
   const asked = yearOf(ctx.query);
-  const d = await get('/api/eval/preschool', { year: asked || undefined });
+  const d = await get('/api/eval/preschool', withOrg({ year: asked || undefined }));
   const year = d.year || asked;
   const last = await latestYear();
   const inds = d.indicators || [];

@@ -7,7 +7,7 @@
 import { get } from '../api.js';
 import { h, pageHead, dash } from '../ui.js';
 import { drawCharts } from '../charts.js';
-import { STAGE_LABEL, clientTable, evalTabs, exportButton, fmt, latestYear, pct, printButton, qp, verdictBadge, whenShown, yearOf, yearSelect } from './eval-common.js';
+import { STAGE_LABEL, clientTable, evalTabs, exportButton, fmt, latestYear, pct, printButton, qp, verdictBadge, whenShown, withOrg, yearOf, yearSelect } from './eval-common.js';
 
 const AREAS = ['城区', '镇区', '乡村'];
 
@@ -43,7 +43,7 @@ function areaOption(byArea) {
 
 export async function render(ctx) {
   const asked = yearOf(ctx.query);
-  const [d, last] = await Promise.all([get('/api/eval/class-size', { year: asked || undefined }), latestYear()]);
+  const [d, last] = await Promise.all([get('/api/eval/class-size', withOrg({ year: asked || undefined })), latestYear()]);
   const year = d.year || asked;
   const stages = d.stages || [];
   const byArea = d.by_area || [];

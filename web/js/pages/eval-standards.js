@@ -7,7 +7,7 @@
 
 import { get, post, patch, put, request } from '../api.js';
 import { h, pageHead, badge, dash, toast, modal, input, select, textarea, field, formError, submitting, confirmBox } from '../ui.js';
-import { STAGE_LABEL, evalAccess, evalTabs, fmt, latestYear, pct, qp, yearOf, yearSelect } from './eval-common.js';
+import { STAGE_LABEL, evalAccess, evalTabs, fmt, latestYear, pct, qp, withOrg, yearOf, yearSelect } from './eval-common.js';
 
 const STAGE_OPTIONS = ['primary', 'junior', 'senior', 'kg', 'combined', 'county'].map((s) => ({ value: s, label: STAGE_LABEL[s] }));
 const COMPARISONS = [{ value: '>=', label: '≥ 不低于' }, { value: '<=', label: '≤ 不高于' }, { value: '>', label: '> 高于' }, { value: '<', label: '< 低于' }];
@@ -136,7 +136,7 @@ export async function render(ctx) {
   const asked = yearOf(ctx.query);
   const last = await latestYear();
   const year = asked || last || new Date().getFullYear();
-  const [std, pop, acc] = await Promise.all([get('/api/eval/standards', { year }), get('/api/eval/population', { year }), evalAccess(ctx.user)]);
+  const [std, pop, acc] = await Promise.all([get('/api/eval/standards', withOrg({ year })), get('/api/eval/population', withOrg({ year })), evalAccess(ctx.user)]);
   const order = ['primary', 'junior', 'senior', 'combined', 'kg', 'county'];
   const items = (std.items || []).slice().sort((a, b) => (order.indexOf(a.stage) - order.indexOf(b.stage)) || String(a.indicator).localeCompare(String(b.indicator)) || String(a.level).localeCompare(String(b.level), 'zh-CN'));
   const write = !!acc.write;

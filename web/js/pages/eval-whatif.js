@@ -11,8 +11,11 @@ import { get, post, request } from '../api.js';
 import { h, append, pageHead, clear, toast, modal, input, field, formError, submitting, showError, clearErrors, confirmBox, setOptions } from '../ui.js';
 import {
   FIELD_LABEL, GAP_FIELD, INDICATOR_SHORT, STAGE_LABEL, WHATIF_FIELDS, balanced, evalAccess, evalTabs, fmt, fmtCv,
-  latestYear, qp, stageOf, stageSelect, verdictBadge, yearOf, yearSelect,
+  currentOrg, latestYear, qp, stageOf, stageSelect, verdictBadge, withOrg, yearOf, yearSelect,
 } from './eval-common.js';
+
+// The org of a what-if or scenario body: the current org as a number (none: the caller's scope).
+const orgBody = () => (currentOrg() ? { org: Number(currentOrg()) } : {});
 
 const AREA_FIELDS = new Set(['teaching_area', 'sports_ground_area', 'gym_area']);
 
@@ -159,7 +162,7 @@ function saveDialog(year, stage, changes) {
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     submitting(form, async () => {
-      await post('/api/eval/scenarios', { name: name.value.trim(), year, stage, changes });
+      await post('/api/eval/scenarios', { name: name.value.trim(), year, stage, changes, ...orgBody() });
       m.close();
       toast('方案已保存');
       location.reload();
@@ -175,7 +178,7 @@ export async function render(ctx) {
   const [d, acc, scenario] = await Promise.all([balanced(asked, stage), evalAccess(ctx.user),
     scenarioId ? get('/api/eval/scenarios/' + scenarioId) : Promise.resolve(null)]);
   const year = d.year || asked;
-  const [saved, last] = await Promise.all([get('/api/eval/scenarios', { year }).then((x) => x.items || []).catch(() => []), latestYear()]);
+  const [saved, last] = await Promise.all([get('/api/eval/scenarios', withOrg({ year })).then((x) => x.items || []).catch(() => []), latestYear()]);
   const schools = d.schools || [];
   const byId = Object.fromEntries(schools.map((s) => [String(s.school_id), s]));
   const go = (q) => { location.hash = '#/eval/what-if' + qp(Object.assign({ year, stage }, q)); };
@@ -272,7 +275,7 @@ export async function render(ctx) {
     if (!rows.length) { showError(form, { message: '请先添加调整项' }); return; }
     const my = ++seq;
     await submitting(form, async () => {
-      const r = await post('/api/eval/what-if', { year, stage, changes: toApi(rows) });
+      const r = await post('/api/eval/what-if', { year, stage, changes: toApi(rows), ...orgBody() });
       if (my !== seq) return;
       clear(resultBox);
       resultBox.appendChild(h('div.print-only', null, h('h2', null, '调整项'),

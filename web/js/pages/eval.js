@@ -10,6 +10,10 @@
 //   #/eval/preschool?year=                 eval-preschool.js
 //   #/eval/class-size?year=                eval-size.js
 //   #/eval/standards?year=                 eval-standards.js (标准与目标, 3-5周岁人口)
+// Every route takes org=<org unit id> (default: the caller's scope), kept in
+// every link, export and request of the module (eval-common.js qp/withOrg).
+// Above a county (a city, a province) the 总览 opens with 各县（市、区）对比
+// (eval-counties.js), each county linking to its own 总览 (org=<county>).
 //
 // Selectors for browser tests (the list/dialog/form selectors of ui.js apply):
 //   menu        #menu a[data-route="/eval"|"/eval/what-if"|"/eval/preschool"|"/eval/class-size"|"/eval/standards"]
@@ -20,7 +24,11 @@
 //               table[data-testid="eval-indicators"] tr[data-indicator="<key>"] td[data-col=threshold|mean|
 //               range|cv|cv_threshold|cv_pass|meeting] ; a[data-testid="drill-<key>"]
 //               #eval-trend (chart)  [data-testid="eval-guarantee"] .eval-guarantee-item[data-key="<key>"]
-//               [data-testid="eval-excluded"]
+//               [data-testid="eval-excluded"] [data-testid="eval-org"] (the org's name)
+//   各县对比      (above a county) [data-testid="eval-counties-card"] #eval-counties-chart
+//               table[data-testid="eval-counties"] tr[data-org-id] td[data-col=name|city|pass|passing|cv_<key>|
+//               failing_indicators|gross_enrollment|inclusive_coverage|public_enrollment_share|preschool_pass]
+//               a[data-testid="county-link"]; [data-testid="export"] (format=xlsx)
 //   指标         [data-testid="indicator-cv"] (.stat-value = the CV, 4 decimals) [data-testid="indicator-cv-pass"]
 //               [data-testid="indicator-meeting"] #eval-dist (chart)  table[data-testid="shortfalls"] tr[data-school-id]
 //               table[data-testid="eval-schools"] tr[data-school-id] td[data-col="pass"|"met"|"value"|"gaps"],
@@ -51,8 +59,9 @@ import { h, pageHead } from '../ui.js';
 import { drawCharts } from '../charts.js';
 import {
   FIRST_YEAR, INDICATOR_KEYS, INDICATOR_SHORT, STAGE_LABEL, balanced, evalTabs, exportButton, printButton, whenShown,
-  fmt, fmtCv, qp, stageOf, stageSelect, verdictBadge, yearOf, yearSelect,
+  fmt, fmtCv, qp, setScopeOrg, stageOf, stageSelect, verdictBadge, yearOf, yearSelect,
 } from './eval-common.js';
+import { countiesCard } from './eval-counties.js';
 import * as indicatorPage from './eval-balanced.js';
 import { niceMax } from './eval-balanced.js';
 import * as schoolPage from './eval-school.js';
@@ -63,6 +72,7 @@ import * as standardsPage from './eval-standards.js';
 
 export function render(ctx) {
   const p = ctx.path;
+  setScopeOrg(ctx.query);
   let m = /^\/eval\/indicator\/([a-z_]+)$/.exec(p);
   if (m) return indicatorPage.render(ctx, m[1]);
   m = /^\/eval\/school\/(\d+)$/.exec(p);
@@ -120,9 +130,11 @@ function guaranteeCard(d, year) {
 async function renderScorecard(ctx) {
   const stage = stageOf(ctx.query);
   const asked = yearOf(ctx.query);
-  const latest = await balanced(null, stage);
-  const d = asked && asked !== latest.year ? await balanced(asked, stage) : latest;
+  const countiesPromise = countiesCard(ctx, asked, stage);
+  const latest = await balanced(null, stage, 0);
+  const d = asked && asked !== latest.year ? await balanced(asked, stage, 0) : latest;
   const year = d.year || asked;
+  const counties = await countiesPromise;
   const go = (q) => { location.hash = '#/eval' + qp(Object.assign({ year, stage }, q)); };
 
   const inds = d.indicators || [];
@@ -132,7 +144,8 @@ async function renderScorecard(ctx) {
 
   const verdict = h('section.card.eval-verdict', null,
     h('div.eval-verdict-main', null,
-      h('div', null, h('div.muted', null, year + '学年 ' + STAGE_LABEL[stage] + ' 义务教育优质均衡'),
+      h('div', null, h('div.muted', null, d.org && d.org.name ? h('span', { 'data-testid': 'eval-org' }, d.org.name + ' ') : null,
+        year + '学年 ' + STAGE_LABEL[stage] + ' 义务教育优质均衡'),
         h('div.eval-verdict-badge', null, verdictBadge(d.pass, 'eval-verdict'))),
       h('div.stat', null, h('div.stat-value', { 'data-testid': 'eval-passing' }, fmt(d.schools_passing) + ' / ' + fmt(total)), h('div.stat-label', null, '资源配置达标学校')),
       h('div.stat', null, h('div.stat-value', null, String(inds.filter((x) => x.cv_pass).length) + ' / ' + inds.length), h('div.stat-label', null, '差异系数达标指标'))),
@@ -166,6 +179,8 @@ async function renderScorecard(ctx) {
       exportButton(year), printButton()),
     evalTabs('/eval', year),
     h('p.print-only', null, year + '学年 · ' + STAGE_LABEL[stage]),
+    counties,
+    counties ? h('p.note', { 'data-testid': 'eval-merged-note' }, '以下为' + (d.org && d.org.name ? d.org.name : '') + '全部学校合并计算的结果，仅供参考；督导评估以县为单位，见上表。') : null,
     verdict,
     h('section.card', null, h('div.card-head', null, h('h2', null, '资源配置 7 项指标'),
       h('span.note', null, '差异系数按在校生数加权；学校达标：至少 6 项达到标准，其余项不低于标准的 85%。')),
@@ -184,8 +199,8 @@ async function renderScorecard(ctx) {
   const years = [];
   for (let y = FIRST_YEAR; y <= latest.year; y++) years.push(y);
   Promise.all(years.map((y) => (y === d.year ? Promise.resolve(d) : y === latest.year ? Promise.resolve(latest)
-    : balanced(y, stage).catch(() => null)))).then((all) => {
-    const points = all.filter((x) => x && (x.schools || []).length > 0 && (x.indicators || []).length);
+    : balanced(y, stage, 0).catch(() => null)))).then((all) => {
+    const points = all.filter((x) => x && Number(x.schools_total) > 0 && (x.indicators || []).length);
     trendNote.textContent = points.length ? '红色虚线为差异系数标准（' + STAGE_LABEL[stage] + ' ≤ ' + fmt(cvThreshold) + '）；低于虚线为达标。' : '暂无可比较的学年数据';
     if (points.length) whenShown(trendBox, () => drawCharts(ctx, [[trendBox, trendOption(points, cvThreshold)]]));
   });
