@@ -15,6 +15,8 @@
  */
 #include "domain/eval_api.h"
 
+#include <math.h>
+
 #include "auth/access.h"
 #include "domain/audit.h"
 #include "domain/org.h"
@@ -27,6 +29,9 @@
 
 static const char *const eval_inputs_standard_stages[] = {"primary", "junior", "senior", "kg",
                                                           "combined", "county", NULL};
+/* No standard comes near this: a larger threshold (1e308) is a typing error. */
+#define EVAL_INPUTS_THRESHOLD_MAX 1e12
+
 static const char *const eval_inputs_comparisons[] = {">=", "<=", ">", "<", NULL};
 
 /* -------------------------------------------------------------- population */
@@ -252,8 +257,8 @@ static int eval_inputs_standard_fields(json_t *in, json_t *rec, int creating, re
     if ((v = json_object_get(in, "threshold")) || creating) {
         if (!v || json_is_null(v))
             return refuse(e, 400, "missing", "threshold", "请填写标准值");
-        if (!json_is_number(v))
-            return refuse(e, 400, "invalid", "threshold", "标准值应为数字");
+        if (!json_is_number(v) || !(fabs(json_number_value(v)) <= EVAL_INPUTS_THRESHOLD_MAX))
+            return refuse(e, 400, "invalid", "threshold", "标准值应为绝对值不超过 1 万亿的数字");
         json_object_set_new(rec, "threshold", json_real(json_number_value(v)));
     }
     if ((v = json_object_get(in, "comparison")) || creating) {

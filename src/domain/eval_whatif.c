@@ -19,6 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* No 基表 figure comes near this: a larger value or result is refused, so
+ * that sums and squares of the CV stay finite (1e308 would make them inf). */
+#define EV_WHATIF_MAX 1e12
+
 static _Thread_local char ev_field_buf[64];
 static _Thread_local char ev_message_buf[256];
 
@@ -252,7 +256,10 @@ static int ev_apply_field(ev_whatif *w, json_t *change, size_t index, refusal *e
     if (!json_is_number(add ? add : set))
         return ev_refuse_change(e, index, member, "调整值应为数值");
     double *v = &ev_row(w->d, (size_t)i)[slot];
-    double result = add ? *v + json_number_value(add) : json_number_value(set);
+    double x = json_number_value(add ? add : set);
+    double result = add ? *v + x : x;
+    if (!isfinite(x) || fabs(x) > EV_WHATIF_MAX || !(result <= EV_WHATIF_MAX))
+        return ev_refuse_change(e, index, member, "调整值过大（不能超过 1 万亿）");
     if (!eval_compare(result, ">=", 0))
         return ev_refuse_change(e, index, member, "调整后的值不能小于 0");
     *v = result < 0 ? 0 : result;

@@ -5,7 +5,7 @@
 // verdict; sort; page; xlsx export of GET /api/eval/balanced?format=xlsx).
 // Selectors: top of eval.js.
 
-import { h, pageHead, dash, errorBox } from '../ui.js';
+import { h, pageHead, dash, errorBox, esc } from '../ui.js';
 import { drawCharts } from '../charts.js';
 import {
   INDICATOR_KEYS, INDICATOR_SHORT, STAGE_LABEL, balanced, clientTable, evalTabs, fmt, fmtCv, qp, stageOf,
@@ -26,7 +26,8 @@ function distOption(rows, ind) {
     grid: { left: 56, right: 24, top: 30, bottom: 30 },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: (ps) => {
       const p = ps[0];
-      return p ? p.name + '：' + fmt(p.value) + (ind.unit ? ' ' + ind.unit : '') : '';
+      // ECharts shows the string as HTML: the school name and unit are data
+      return p ? esc(p.name + '：' + fmt(p.value) + (ind.unit ? ' ' + ind.unit : '')) : '';
     } },
     xAxis: { type: 'category', data: sorted.map((r) => r.name), axisLabel: { show: false }, axisTick: { show: false }, name: '学校（按数值升序）', nameLocation: 'middle', nameGap: 12 },
     yAxis: { type: 'value', name: ind.unit || '', max: (v) => niceMax(Math.max(v.max, t)) },
