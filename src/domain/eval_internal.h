@@ -43,6 +43,18 @@ double eval_ratio(double a, double b);
 /* The text of a column, "" when it is not text. */
 const char *eval_text(const sval *v);
 
+/* The school a per-record scan starts with: the first EVAL_SCHOOL_NCOLS
+ * columns EVAL_SCHOOL_COLS(kind) select, kind being "nature" or "type"
+ * (the query joins schools s, stat_records r and the town as tw). */
+#define EVAL_SCHOOL_COLS(kind) \
+    "s.id, s.code, s.name, s." kind ", s.area, s.town_id, tw.name, r.status"
+#define EVAL_SCHOOL_NCOLS 8
+typedef struct eval_school_head {
+    int64_t school_id, town_id;
+    const char *code, *name, *kind, *area, *town, *status; /* kind: nature or type */
+} eval_school_head;
+void eval_school_head_read(const sval *cols, eval_school_head *h);
+
 /* ---------------------------------------------------- 优质均衡: the data */
 
 /* The 基表 fields the evaluation reads, by slot in a school's row. */

@@ -37,3 +37,15 @@ const char *eval_text(const sval *v)
 {
     return v->type == SV_TEXT ? v->s : "";
 }
+
+void eval_school_head_read(const sval *cols, eval_school_head *h)
+{
+    h->school_id = cols[0].type == SV_INT ? cols[0].i : 0;
+    h->code = eval_text(&cols[1]);
+    h->name = eval_text(&cols[2]);
+    h->kind = eval_text(&cols[3]);
+    h->area = eval_text(&cols[4]);
+    h->town_id = cols[5].type == SV_INT ? cols[5].i : 0;
+    h->town = eval_text(&cols[6]);
+    h->status = eval_text(&cols[7]);
+}

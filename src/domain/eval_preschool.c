@@ -28,8 +28,7 @@ static const char *const kg_band_standards[KG_NBANDS] = {"kg_class_small", "kg_c
  * valid during the callback only). Missing numbers are 0; children and
  * classes fall back to the sums of the bands when the totals are missing. */
 typedef struct kg_rec {
-    int64_t school_id, town_id;
-    const char *code, *name, *nature, *area, *town, *status;
+    eval_school_head h; /* nature is h.kind */
     double children, places, teachers, classes;
     int is_public, inclusive;
     double band_classes[KG_NBANDS], band_children[KG_NBANDS];
@@ -40,7 +39,7 @@ typedef struct kg_rec {
 /* A kindergarten's record of the year per row: the school, then the
  * fields in the order kg_rec_read reads them. */
 static const char kg_sql[] =
-    "SELECT s.id, s.code, s.name, s.nature, s.area, s.town_id, tw.name, r.status, "
+    "SELECT " EVAL_SCHOOL_COLS("nature") ", "
     "SUM(CASE WHEN v.field = 'kg_children' THEN v.num END), "
     "SUM(CASE WHEN v.field = 'capacity' THEN v.num END), "
     "SUM(CASE WHEN v.field = 'teachers_total' THEN v.num END), "
@@ -61,7 +60,7 @@ static const char kg_sql[] =
     "'kg_classes_small', 'kg_classes_middle', 'kg_classes_large', 'kg_classes_mixed', "
     "'kg_children_small', 'kg_children_middle', 'kg_children_large', 'kg_children_mixed') "
     "WHERE r.year = ? AND r.path >= ? AND r.path < ? AND s.type = '幼儿园' "
-    "GROUP BY r.id, s.id, s.code, s.name, s.nature, s.area, s.town_id, tw.name, r.status "
+    "GROUP BY r.id, " EVAL_SCHOOL_COLS("nature") " "
     "ORDER BY s.name, s.id";
 
 /* Reads one row of kg_sql into k; 0 on success. */
@@ -69,14 +68,7 @@ static int kg_rec_read(int ncols, const sval *cols, kg_rec *k)
 {
     if (ncols < KG_NCOLS)
         return 1;
-    k->school_id = cols[0].type == SV_INT ? cols[0].i : 0;
-    k->code = eval_text(&cols[1]);
-    k->name = eval_text(&cols[2]);
-    k->nature = eval_text(&cols[3]);
-    k->area = eval_text(&cols[4]);
-    k->town_id = cols[5].type == SV_INT ? cols[5].i : 0;
-    k->town = eval_text(&cols[6]);
-    k->status = eval_text(&cols[7]);
+    eval_school_head_read(cols, &k->h);
     k->places = sval_num(&cols[9], 0);
     k->teachers = sval_num(&cols[10], 0);
     double band_classes = 0, band_children = 0;
@@ -88,9 +80,9 @@ static int kg_rec_read(int ncols, const sval *cols, kg_rec *k)
     }
     k->children = sval_num(&cols[8], band_children);
     k->classes = sval_num(&cols[11], band_classes);
-    k->is_public = strcmp(k->nature, "公办") == 0;
+    k->is_public = strcmp(k->h.kind, "公办") == 0;
     k->inclusive =
-        k->is_public || strcmp(k->nature, "普惠性民办") == 0 || sval_num(&cols[12], 0) >= 1;
+        k->is_public || strcmp(k->h.kind, "普惠性民办") == 0 || sval_num(&cols[12], 0) >= 1;
     return 0;
 }
 
@@ -230,10 +222,10 @@ static json_t *kg_row_json(const kg_eval *e, const kg_rec *k)
     if (!bands)
         return NULL;
     return json_pack(
-        "{sI ss ss ss ss so ss ss sb so so so so so so so}", "school_id", (json_int_t)k->school_id,
-        "code", k->code, "name", k->name, "nature", k->nature, "area", k->area, "town_id",
-        k->town_id ? json_integer(k->town_id) : json_null(), "town", k->town, "record_status",
-        k->status, "inclusive", k->inclusive, "children", eval_json_count(k->children), "places",
+        "{sI ss ss ss ss so ss ss sb so so so so so so so}", "school_id", (json_int_t)k->h.school_id,
+        "code", k->h.code, "name", k->h.name, "nature", k->h.kind, "area", k->h.area, "town_id",
+        k->h.town_id ? json_integer(k->h.town_id) : json_null(), "town", k->h.town, "record_status",
+        k->h.status, "inclusive", k->inclusive, "children", eval_json_count(k->children), "places",
         eval_json_count(k->places), "teachers", eval_json_count(k->teachers),
         "children_per_teacher", eval_json_count(eval_round(per_teacher, 1)), "size_limit",
         eval_json_count(e->size_max), "oversize",
@@ -253,7 +245,7 @@ static int kg_eval_row(void *ctx, int ncols, const sval *cols)
     }
     kg_totals_add(&e->totals, &k);
     kg_town *t =
-        e->ntowns ? bsearch(&k.town_id, e->towns, e->ntowns, sizeof *e->towns, kg_town_cmp) : NULL;
+        e->ntowns ? bsearch(&k.h.town_id, e->towns, e->ntowns, sizeof *e->towns, kg_town_cmp) : NULL;
     if (t)
         kg_totals_add(&t->sums, &k);
     kg_bands_count(e, &k);

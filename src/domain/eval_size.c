@@ -32,8 +32,7 @@ typedef struct sz_counts {
 
 /* One school's record, as sz_each delivers it (text valid in the call). */
 typedef struct sz_rec {
-    int64_t school_id, town_id;
-    const char *code, *name, *type, *area, *town, *status;
+    eval_school_head h; /* type is h.kind */
     double capacity, kg, vocational;
     sz_counts st[EVAL_NSTAGES];
 } sz_rec;
@@ -41,7 +40,7 @@ typedef struct sz_rec {
 #define SZ_NCOLS 23
 
 static const char sz_sql[] =
-    "SELECT s.id, s.code, s.name, s.type, s.area, s.town_id, tw.name, r.status, "
+    "SELECT " EVAL_SCHOOL_COLS("type") ", "
     "SUM(CASE WHEN v.field = 'capacity' THEN v.num END), "
     "SUM(CASE WHEN v.field = 'kg_children' THEN v.num END), "
     "SUM(CASE WHEN v.field = 'vocational_pupils' THEN v.num END), "
@@ -65,7 +64,7 @@ static const char sz_sql[] =
     "'junior_classes', 'junior_pupils', 'junior_classes_56_65', 'junior_classes_66plus', "
     "'senior_classes', 'senior_pupils', 'senior_classes_56_65', 'senior_classes_66plus') "
     "WHERE r.year = ? AND r.path >= ? AND r.path < ? "
-    "GROUP BY r.id, s.id, s.code, s.name, s.type, s.area, s.town_id, tw.name, r.status "
+    "GROUP BY r.id, " EVAL_SCHOOL_COLS("type") " "
     "ORDER BY s.name, s.id";
 
 static int sz_rec_read(int ncols, const sval *cols, sz_rec *k)
@@ -73,14 +72,7 @@ static int sz_rec_read(int ncols, const sval *cols, sz_rec *k)
     if (ncols < SZ_NCOLS)
         return 1;
     memset(k, 0, sizeof *k);
-    k->school_id = cols[0].type == SV_INT ? cols[0].i : 0;
-    k->code = eval_text(&cols[1]);
-    k->name = eval_text(&cols[2]);
-    k->type = eval_text(&cols[3]);
-    k->area = eval_text(&cols[4]);
-    k->town_id = cols[5].type == SV_INT ? cols[5].i : 0;
-    k->town = eval_text(&cols[6]);
-    k->status = eval_text(&cols[7]);
+    eval_school_head_read(cols, &k->h);
     k->capacity = sval_num(&cols[8], 0);
     k->kg = sval_num(&cols[9], 0);
     k->vocational = sval_num(&cols[10], 0);
@@ -150,9 +142,9 @@ static sz_town *sz_town_of(sz_eval *e, const sz_rec *k)
     size_t lo = 0, hi = e->ntowns;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (e->towns[mid].id == k->town_id)
+        if (e->towns[mid].id == k->h.town_id)
             return &e->towns[mid];
-        if (e->towns[mid].id < k->town_id)
+        if (e->towns[mid].id < k->h.town_id)
             lo = mid + 1;
         else
             hi = mid;
@@ -165,13 +157,13 @@ static sz_town *sz_town_of(sz_eval *e, const sz_rec *k)
         e->towns = grown;
         e->towns_cap = cap;
     }
-    char *name = strdup(k->town);
+    char *name = strdup(k->h.town);
     if (!name)
         return NULL;
     memmove(&e->towns[lo + 1], &e->towns[lo], (e->ntowns - lo) * sizeof *e->towns);
     sz_town *t = &e->towns[lo];
     memset(t, 0, sizeof *t);
-    t->id = k->town_id;
+    t->id = k->h.town_id;
     t->name = name;
     e->ntowns++;
     return t;
@@ -183,8 +175,8 @@ static int sz_over_capacity(sz_eval *e, const sz_rec *k, double pupils)
     if (k->capacity <= 0 || pupils <= k->capacity)
         return 0;
     json_t *item = json_pack(
-        "{sI ss ss ss ss ss so so so sf}", "school_id", (json_int_t)k->school_id, "code", k->code,
-        "name", k->name, "type", k->type, "area", k->area, "town", k->town, "pupils",
+        "{sI ss ss ss ss ss so so so sf}", "school_id", (json_int_t)k->h.school_id, "code", k->h.code,
+        "name", k->h.name, "type", k->h.kind, "area", k->h.area, "town", k->h.town, "pupils",
         eval_json_count(pupils), "capacity", eval_json_count(k->capacity), "excess",
         eval_json_count(pupils - k->capacity), "occupancy", eval_round(pupils / k->capacity, 4));
     return !item || json_array_append_new(e->over_capacity, item) != 0;
@@ -196,8 +188,8 @@ static int sz_over_size_add(sz_eval *e, const sz_rec *k, const char *stage, doub
 {
     if (isnan(limit) || pupils <= limit)
         return 0;
-    json_t *item = json_pack("{sI ss ss ss ss ss so so so}", "school_id", (json_int_t)k->school_id,
-                             "code", k->code, "name", k->name, "type", k->type, "area", k->area,
+    json_t *item = json_pack("{sI ss ss ss ss ss so so so}", "school_id", (json_int_t)k->h.school_id,
+                             "code", k->h.code, "name", k->h.name, "type", k->h.kind, "area", k->h.area,
                              "stage", stage, "pupils", eval_json_count(pupils), "limit",
                              eval_json_count(limit), "excess", eval_json_count(pupils - limit));
     return !item || json_array_append_new(e->over_size, item) != 0;
@@ -208,7 +200,7 @@ static int sz_over_size_add(sz_eval *e, const sz_rec *k, const char *stage, doub
 static int sz_over_size(sz_eval *e, const sz_rec *k)
 {
     int combined =
-        strcmp(k->type, "九年一贯制学校") == 0 || strcmp(k->type, "十二年一贯制学校") == 0;
+        strcmp(k->h.kind, "九年一贯制学校") == 0 || strcmp(k->h.kind, "十二年一贯制学校") == 0;
     int rc = 0;
     if (combined)
         rc = sz_over_size_add(e, k, "combined",
@@ -233,9 +225,9 @@ static int sz_eval_row(void *ctx, int ncols, const sval *cols)
         return 1;
     }
     double all = sz_pupils_all(&k);
-    int a = sz_area_index(k.area);
-    sz_town *t = k.town_id ? sz_town_of(e, &k) : NULL;
-    if (k.town_id && !t) {
+    int a = sz_area_index(k.h.area);
+    sz_town *t = k.h.town_id ? sz_town_of(e, &k) : NULL;
+    if (k.h.town_id && !t) {
         e->failed = 1;
         return 1;
     }
